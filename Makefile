@@ -1,0 +1,66 @@
+# Transformers, executed: one-command set-up, test and book build.
+#   make book   - venv + course pack + execute every notebook (papermill) + website in _build/html
+#   make test   - venv + course pack + unit tests + nbval over every notebook + book build (-W)
+#   make lab    - JupyterLab on localhost with the course kernel
+#   make bench  - benchmarks into _build/bench/bench.json
+# PROFILE=cpu|gpu picks the execution profile; COURSE_HUB=offline (default here) uses the course
+# pack, COURSE_HUB=auto uses the real Hub checkpoints when the Hub answers.
+
+PROFILE ?= cpu
+COURSE_HUB ?= offline
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export COURSE_HUB
+ifeq ($(COURSE_HUB),offline)
+export HF_HUB_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+endif
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+export TOKENIZERS_PARALLELISM := false
+
+# Print how long a phase took: $(call timed,NAME,COMMAND)
+timed = start=$$(date +%s); $(2); rc=$$?; echo "[time] $(1): $$(( $$(date +%s) - start )) s"; exit $$rc
+
+.PHONY: setup pack execute book test test-unit test-notebooks test-book lab bench clean
+
+$(VENV)/.installed: pyproject.toml requirements-pack.txt
+	@$(call timed,setup,\
+	  { [ -x $(PY) ] || $(PYTHON) -m venv $(VENV); } && \
+	  $(PY) -m pip install -q --disable-pip-version-check -e . && \
+	  $(PY) -m pip install -q --disable-pip-version-check --no-deps -r requirements-pack.txt && \
+	  $(PY) -m ipykernel install --sys-prefix --name transformers-executed \
+	    --display-name "Python (Transformers, executed)" >/dev/null && \
+	  touch $@)
+
+setup: $(VENV)/.installed
+
+pack: setup
+	@$(call timed,course pack,$(PY) -m helpers.hub build)
+
+execute: pack
+	@$(call timed,execute notebooks ($(PROFILE)),$(PY) -m helpers.run --profile $(PROFILE))
+
+book: execute
+	@$(call timed,book,$(PY) -m helpers.book --from executed)
+
+test: pack
+	@$(call timed,unit tests,$(PY) -m pytest -q tests)
+ifeq ($(PROFILE),gpu)
+	@$(call timed,execute notebooks (gpu),$(PY) -m helpers.run --profile gpu)
+else
+	@$(call timed,nbval notebooks,$(PY) -m pytest -q --nbval-lax --nbval-sanitize-with tests/sanitize.cfg -p no:cacheprovider notebooks)
+endif
+	@$(call timed,book build -W,$(PY) -m helpers.book --from committed --strict)
+
+lab: setup pack
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=notebooks \
+	  --MultiKernelManager.default_kernel_name=transformers-executed
+
+bench: pack
+	@$(call timed,bench,$(PY) -m helpers.bench)
+
+clean:
+	rm -rf _build

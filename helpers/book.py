@@ -1,0 +1,117 @@
+"""Builds the website: stages pages and notebooks, writes the generated tables, runs Jupyter Book.
+
+`make book` runs `python -m helpers.book --from executed` (the notebooks the runner just executed);
+`make test` runs `--from committed --strict` (the committed notebooks, warnings as errors).
+The generated tables (status, data card) are computed at build time, never pasted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from helpers import datacard, pack, run
+from helpers.errors import CourseError
+
+ROOT = run.ROOT
+STAGE = run.BUILD / "site-src"
+HTML = run.BUILD / "html"
+
+
+def stage(source: str) -> Path:
+    """Copy config, pages and notebooks (executed or committed) into the staging folder."""
+    if STAGE.exists():
+        shutil.rmtree(STAGE)
+    STAGE.mkdir(parents=True)
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy(ROOT / name, STAGE / name)
+    shutil.copytree(ROOT / "book", STAGE / "book")
+    (STAGE / "notebooks").mkdir()
+    for notebook in sorted(run.NOTEBOOKS.glob("*.ipynb")):
+        executed = run.EXECUTED / notebook.name
+        if source == "executed" and not executed.is_file():
+            raise CourseError(f"{executed} is missing: run `python -m helpers.run` first (or build "
+                              "from the committed notebooks with --from committed).")
+        shutil.copy(executed if source == "executed" else notebook, STAGE / "notebooks" / notebook.name)
+    return STAGE
+
+
+def reports(source: str) -> list[dict[str, Any]]:
+    """Return the run reports to show: the fresh ones for executed builds, else the committed ones."""
+    folders = [run.REPORTS, run.COMMITTED_REPORTS] if source == "executed" else [run.COMMITTED_REPORTS]
+    found: dict[str, dict[str, Any]] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("run-report-*.json")):
+            report = json.loads(path.read_text())
+            found.setdefault(report["profile"], report)
+    return [found[k] for k in sorted(found)]
+
+
+def status_tables(source: str) -> str:
+    """Markdown for the status page: run reports per profile and the course-pack manifest."""
+    lines = []
+    for report in reports(source) or []:
+        lines += [f"## Profile `{report['profile']}`", "", run.markdown_table(report)]
+    if not lines:
+        lines = ["No run report yet: run `make book` to execute the notebooks.", ""]
+    lines += ["## Course pack", "", "| artifact | stands in for | measured quality | build s |",
+              "|---|---|---|---:|"]
+    from helpers.hub import STAND_INS
+
+    for name, record in pack.manifest().items():
+        names = ", ".join(f"`{n}`" for n, a in STAND_INS.items() if a == name)
+        quality = record.get("problem") or ", ".join(f"{k}: {v}" for k, v in record["quality"].items())
+        lines.append(f"| {name} | {names} | {quality} | {record.get('build_seconds', '')} |")
+    encoder_names = ", ".join(f"`{n}`" for n, a in STAND_INS.items() if a == "encoder")
+    lines += [f"| encoder (packaged, not trained further) | {encoder_names} | see chapter 4 | 0 |", ""]
+    return "\n".join(lines)
+
+
+def generate(source: str) -> None:
+    """Write the generated Markdown fragments that the status and data card pages include."""
+    out = STAGE / "book" / "_generated"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "status_tables.md").write_text(status_tables(source))
+    (out / "data_tables.md").write_text(datacard.tables())
+
+
+def build(source: str, strict: bool) -> Path:
+    """Stage, generate and build the site into _build/html; return the index page."""
+    stage(source)
+    generate(source)
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(STAGE),
+               "--path-output", str(run.BUILD / "jb")]
+    if strict:
+        command += ["-W", "-n", "--keep-going"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        tail = "\n".join((result.stdout + result.stderr).splitlines()[-40:])
+        raise CourseError(f"The book build failed:\n{tail}")
+    if HTML.exists():
+        shutil.rmtree(HTML)
+    shutil.copytree(run.BUILD / "jb" / "_build" / "html", HTML)
+    return HTML / "index.html"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m helpers.book [--from executed|committed] [--strict]`."""
+    parser = argparse.ArgumentParser(prog="python -m helpers.book", description=__doc__.splitlines()[0])
+    parser.add_argument("--from", dest="source", choices=("executed", "committed"), default="executed")
+    parser.add_argument("--strict", action="store_true", help="warnings are errors (-W -n)")
+    args = parser.parse_args(argv)
+    try:
+        index = build(args.source, args.strict)
+    except CourseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"book: {index}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
