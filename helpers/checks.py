@@ -22,7 +22,9 @@ def check(name: str, answer: Any, expected: Any, tol: float = 0.0, hint: str = "
 
 def _close(a: Any, b: Any, tol: float) -> bool:
     """True if a equals b, comparing numbers within `tol` and sequences element by element."""
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return math.isclose(a, b, abs_tol=tol)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return len(a) == len(b) and all(_close(x, y, tol) for x, y in zip(a, b))

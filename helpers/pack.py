@@ -125,15 +125,14 @@ def build(name: str, progress: bool = True) -> dict[str, Any]:
             os.replace(tmp, root / name)
             print(f"course pack: {name} built in {record['build_seconds']} s: {quality}", flush=True)
             return record
-    except PermissionError as exc:
-        raise CourseError(f"The course-pack folder {root} is not writable ({exc.strerror}). Set "
-                          "COURSE_PACK_DIR to a writable folder, e.g. export COURSE_PACK_DIR=/tmp/pack") from exc
     except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
-            shutil.rmtree(root / f".tmp-{name}-{os.getpid()}", ignore_errors=True)
-            raise CourseError(f"Could not write the course pack to {root}: {exc.strerror}. The pack "
-                              "needs about 1 GB; free space there or set COURSE_PACK_DIR to another "
-                              "folder.") from exc
+        shutil.rmtree(root / f".tmp-{name}-{os.getpid()}", ignore_errors=True)
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR):
+            raise CourseError(f"The course-pack folder {root} is not writable ({exc.strerror}). Set "
+                              "COURSE_PACK_DIR to a writable folder, e.g. export COURSE_PACK_DIR=/tmp/pack") from exc
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise CourseError(f"The disk holding {root} is full ({exc.strerror}). The pack needs about "
+                              "1 GB: free space there, or set COURSE_PACK_DIR to another folder.") from exc
         raise
 
 

@@ -46,3 +46,25 @@ def heatmap(matrix: Sequence[Sequence[float]], xlabels: Sequence[str], ylabels: 
     ax.set(title=title, xlabel="attended-to token (key)", ylabel="token (query)")
     ax.figure.colorbar(image, ax=ax, fraction=0.046)
     return ax
+
+
+def heatmap_grid(matrices: Sequence[Sequence[Sequence[float]]], labels: Sequence[str],
+                 titles: Sequence[str], suptitle: str, ncols: int = 4) -> plt.Figure:
+    """Grid of small square heat maps (e.g. one per attention head) sharing token labels on the edges."""
+    nrows = -(-len(matrices) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(2.3 * ncols, 2.3 * nrows + 0.4), squeeze=False)
+    for k, ax in enumerate(axes.flat):
+        if k >= len(matrices):
+            ax.axis("off")
+            continue
+        ax.imshow(matrices[k], cmap="viridis", vmin=0, vmax=1)
+        ax.grid(False)
+        ax.set_title(titles[k], fontsize=9)
+        col = k % ncols
+        last_row = k + ncols >= len(matrices)
+        ax.set_xticks(range(len(labels)), labels if last_row else [], rotation=90, fontsize=7)
+        ax.set_yticks(range(len(labels)), labels if col == 0 else [], fontsize=7)
+    fig.suptitle(suptitle, fontweight="bold")
+    fig.supxlabel("attended-to token (key)", fontsize=9)
+    fig.supylabel("token (query)", fontsize=9)
+    return fig

@@ -35,7 +35,12 @@ def notebook_defaults(path: Path) -> dict[str, Any]:
     """Return the `parameters` cell of notebook `path` as a dict of Python values."""
     import papermill
 
-    found = papermill.inspect_notebook(str(path))
+    try:
+        found = papermill.inspect_notebook(str(path))
+    except Exception as exc:  # nbformat raises several types for unreadable files
+        raise CourseError(f"{path} is not a readable notebook ({type(exc).__name__}: "
+                          f"{str(exc).splitlines()[0][:200] if str(exc) else 'no detail'}). "
+                          "Restore it from git, or delete it and run again.") from exc
     return {name: profiles.parse_value(p["default"]) for name, p in found.items()}
 
 

@@ -1,0 +1,32 @@
+"""The book's generated pages: status tables from run reports and the pack manifest."""
+
+import json
+
+from helpers import book, run
+
+
+def test_status_tables_show_each_notebook_of_a_report(tmp_path, monkeypatch):
+    records = [{"notebook": "01_pipeline.ipynb", "status": "ok", "seconds": 12.5, "profile": "cpu"},
+               {"notebook": "05_finetune_mrpc.ipynb", "status": "failed", "seconds": 3.0, "profile": "cpu"}]
+    monkeypatch.setattr(run, "COMMITTED_REPORTS", tmp_path)
+    run.write_report(records, "cpu", tmp_path)
+    text = book.status_tables("committed")
+    assert "| 01_pipeline.ipynb | ok | 12.5 | cpu | cpu |" in text
+    assert "| 05_finetune_mrpc.ipynb | failed | 3.0 |" in text
+    assert "## Course pack" in text and "sentiment" in text
+
+
+def test_status_tables_say_when_there_is_no_report(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "COMMITTED_REPORTS", tmp_path)
+    assert "No run report yet" in book.status_tables("committed")
+
+
+def test_toc_lists_only_existing_files():
+    import yaml
+
+    toc = yaml.safe_load((run.ROOT / "_toc.yml").read_text())
+    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    for name in files:
+        assert any((run.ROOT / f"{name}{ext}").is_file() for ext in (".md", ".ipynb")), name
+    notebooks = {p.stem for p in run.NOTEBOOKS.glob("*.ipynb")}
+    assert notebooks <= {f.split("/")[-1] for f in files}  # every notebook is in the book
