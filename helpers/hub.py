@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "build":
             for name in recipes.ARTIFACTS:
                 pack.ensure(name)
-            (pack.pack_dir() / "manifest.json").write_text(json.dumps(pack.manifest(), indent=2) + "\n")
+            (pack.pack_dir() / "manifest.json").write_text(json.dumps(pack.manifest(full=False), indent=2) + "\n")
             print(f"course pack ready in {pack.pack_dir()}")
         elif command == "clear":
             pack.clear()

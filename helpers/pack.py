@@ -148,10 +148,10 @@ def clear() -> None:
     shutil.rmtree(pack_dir(), ignore_errors=True)
 
 
-def manifest() -> dict[str, Any]:
-    """Return every artifact's record (or its problem) keyed by name."""
+def manifest(full: bool = True) -> dict[str, Any]:
+    """Return every artifact's record (or its problem) keyed by name; `full` re-hashes the files."""
     out = {}
     for name in ARTIFACTS:
-        issue = problem(name)
+        issue = problem(name, full=full)
         out[name] = read_record(name) if issue is None else {"name": name, "problem": issue}
     return out
