@@ -51,7 +51,10 @@ test: pack
 ifeq ($(PROFILE),gpu)
 	@$(call timed,execute notebooks (gpu),$(PY) -m helpers.run --profile gpu)
 else
-	@$(call timed,nbval notebooks,$(PY) -m pytest -q --nbval-lax --nbval-sanitize-with tests/sanitize.cfg -p no:cacheprovider notebooks)
+	@rm -f _build/netlog.txt; mkdir -p _build
+	@$(call timed,nbval notebooks (no network),COURSE_NET_LOG=$(CURDIR)/_build/netlog.txt PYTHONPATH=tests/netguard \
+	  tests/netguard/nonet $(PY) -m pytest -q -p netcheck --nbval-lax --nbval-current-env \
+	  --nbval-sanitize-with tests/sanitize.cfg -p no:cacheprovider notebooks)
 endif
 	@$(call timed,book build -W,$(PY) -m helpers.book --from committed --strict)
 
