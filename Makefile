@@ -60,7 +60,8 @@ endif
 
 lab: setup pack
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=notebooks \
-	  --MultiKernelManager.default_kernel_name=transformers-executed
+	  --MultiKernelManager.default_kernel_name=transformers-executed \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: pack
 	@$(call timed,bench,$(PY) -m helpers.bench)

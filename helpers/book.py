@@ -69,7 +69,34 @@ def status_tables(source: str) -> str:
         lines.append(f"| {name} | {names} | {quality} | {record.get('build_seconds', '')} |")
     encoder_names = ", ".join(f"`{n}`" for n, a in STAND_INS.items() if a == "encoder")
     lines += [f"| encoder (packaged, not trained further) | {encoder_names} | see chapter 4 | 0 |", ""]
-    return "\n".join(lines)
+    return "\n".join(lines + bench_tables())
+
+
+def bench_tables() -> list[str]:
+    """Markdown lines for the benchmark results of `make bench`, if they were measured."""
+    from helpers.bench import OUT
+
+    if not OUT.is_file():
+        return ["## Benchmarks", "", "Not measured yet: run `make bench`.", ""]
+    b = json.loads(OUT.read_text())
+    lines = ["## Benchmarks", "", f"Measured {b['measured']} on {b['environment']['cpu']}.", "",
+             "| what | figure |", "|---|---|"]
+    for key, value in b["course_pack"].items():
+        lines.append(f"| course pack: {key.replace('_', ' ')} | {value} |")
+    lessons = b["lessons"]
+    lines += [f"| `Dataset.map`: unbatched / batched seconds | {lessons['map_unbatched_seconds']} / "
+              f"{lessons['map_batched_seconds']} (x{lessons['map_speedup']}) |"]
+    pad = lessons["padding"]
+    lines += [f"| padding: dynamic / max-length tokens | {pad['dynamic_tokens']} / {pad['max_length_tokens']} |",
+              f"| padding: dynamic / max-length forward seconds | {pad['dynamic_seconds']} / "
+              f"{pad['max_length_seconds']} (x{pad['speedup']}) |"]
+    speed = lessons["training_samples_per_second"]
+    lines += [f"| training samples/s: Trainer / plain loop | {speed['trainer']} / {speed['plain_loop']} "
+              f"(Trainer time ratio {speed['trainer_overhead_ratio']}) |", ""]
+    if b.get("notebooks"):
+        lines += ["| notebook | status | seconds | kernel peak memory (MB) |", "|---|---|---:|---:|"]
+        lines += [f"| {r['notebook']} | {r['status']} | {r['seconds']} | {r['peak_rss_mb']} |" for r in b["notebooks"]]
+    return lines + [""]
 
 
 def generate(source: str) -> None:

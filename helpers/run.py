@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import json
 import os
+import resource
 import signal
 import sys
 import time
@@ -111,6 +112,8 @@ def execute(path: Path, profile: str, extra: dict[str, Any], out_dir: Path | Non
         record["status"] = "failed"
         record["error"] = describe_failure(path, exc)
     record["seconds"] = round(time.perf_counter() - start, 1)
+    # Peak memory of this process's kernels so far: exact when a process runs one notebook (bench).
+    record["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
     record["finished"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     return record
 

@@ -30,3 +30,21 @@ def test_toc_lists_only_existing_files():
         assert any((run.ROOT / f"{name}{ext}").is_file() for ext in (".md", ".ipynb")), name
     notebooks = {p.stem for p in run.NOTEBOOKS.glob("*.ipynb")}
     assert notebooks <= {f.split("/")[-1] for f in files}  # every notebook is in the book
+
+
+def test_bench_tables_render_measured_figures(tmp_path, monkeypatch):
+    from helpers import bench
+
+    figures = {"measured": "2026-01-01 00:00 UTC", "environment": {"cpu": "Test CPU (2 cores)"},
+               "course_pack": {"warm_check_seconds": 1.5},
+               "lessons": {"map_unbatched_seconds": 2.0, "map_batched_seconds": 0.5, "map_speedup": 4.0,
+                           "padding": {"dynamic_tokens": 100, "max_length_tokens": 300, "max_length": 60,
+                                       "dynamic_seconds": 1.0, "max_length_seconds": 2.5, "speedup": 2.5},
+                           "training_samples_per_second": {"trainer": 20.0, "plain_loop": 25.0,
+                                                           "trainer_overhead_ratio": 1.25}},
+               "notebooks": [{"notebook": "01_pipeline.ipynb", "status": "ok", "seconds": 50.0, "peak_rss_mb": 900.0}]}
+    monkeypatch.setattr(bench, "OUT", tmp_path / "bench.json")
+    (tmp_path / "bench.json").write_text(json.dumps(figures))
+    text = "\n".join(book.bench_tables())
+    assert "| padding: dynamic / max-length tokens | 100 / 300 |" in text
+    assert "(x4.0)" in text and "| 01_pipeline.ipynb | ok | 50.0 | 900.0 |" in text
