@@ -18,13 +18,12 @@ export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 endif
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 export TOKENIZERS_PARALLELISM := false
 
 # Print how long a phase took: $(call timed,NAME,COMMAND)
 timed = start=$$(date +%s); $(2); rc=$$?; echo "[time] $(1): $$(( $$(date +%s) - start )) s"; exit $$rc
 
-.PHONY: setup pack execute book test test-unit test-notebooks test-book lab bench clean
+.PHONY: setup pack execute book test browser-deps lab bench clean
 
 $(VENV)/.installed: pyproject.toml requirements-pack.txt
 	@$(call timed,setup,\
@@ -47,7 +46,7 @@ book: execute
 	@$(call timed,book,$(PY) -m helpers.book --from executed)
 
 test: pack
-	@$(call timed,unit tests,$(PY) -m pytest -q tests)
+	@$(call timed,unit tests,$(PY) -m pytest -q -m "not browser" tests)
 ifeq ($(PROFILE),gpu)
 	@$(call timed,execute notebooks (gpu),$(PY) -m helpers.run --profile gpu)
 else
@@ -57,6 +56,14 @@ else
 	  --nbval-sanitize-with tests/sanitize.cfg -p no:cacheprovider notebooks)
 endif
 	@$(call timed,book build -W,$(PY) -m helpers.book --from committed --strict)
+	@$(call timed,browser tests,$(MAKE) -s browser-deps && \
+	  $(PY) -m pytest -q -m browser tests/test_site.py tests/test_lab.py --durations=5)
+
+# Debian's Chromium for the browser tests (root on Debian/Ubuntu; elsewhere the tests skip, saying why).
+browser-deps:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } ; } || \
+	  echo "browser-deps: chromium is not installed and cannot be installed here"
 
 lab: setup pack
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=notebooks \

@@ -7,8 +7,3 @@ models, data and metrics), `pack` (building the offline course pack), `checks` (
 """
 
 __version__ = "0.1.0"
-
-import warnings
-
-# tqdm warns at import time in kernels without ipywidgets; the course turns progress bars off.
-warnings.filterwarnings("ignore", message="IProgress not found")

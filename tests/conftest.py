@@ -11,6 +11,9 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("COURSE_HUB", "offline")
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path(os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 
 
 def write_notebook(path: Path, *sources: str, parameters: str = "seed = 0  # random seed") -> Path:
@@ -29,3 +32,16 @@ def build_dir(tmp_path, monkeypatch):
     """Point the runner's build folder at a temporary folder."""
     monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path / "build"))
     return tmp_path / "build"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium driven by Playwright (skipped only when either is missing)."""
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="playwright is not installed: pip install playwright")
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (or set COURSE_CHROMIUM)")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
