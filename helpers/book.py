@@ -37,8 +37,18 @@ def stage(source: str) -> Path:
         if source == "executed" and not executed.is_file():
             raise CourseError(f"{executed} is missing: run `python -m helpers.run` first (or build "
                               "from the committed notebooks with --from committed).")
-        shutil.copy(executed if source == "executed" else notebook, STAGE / "notebooks" / notebook.name)
+        copy_for_readers(executed if source == "executed" else notebook, STAGE / "notebooks" / notebook.name)
     return STAGE
+
+
+def copy_for_readers(source: Path, target: Path) -> None:
+    """Copy a notebook without the test markers (`# NBVAL_CHECK_OUTPUT`) that readers need not see."""
+    notebook = json.loads(source.read_text())
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            lines = "".join(cell["source"]).splitlines(keepends=True)
+            cell["source"] = [line for line in lines if line.strip() != "# NBVAL_CHECK_OUTPUT"]
+    target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False))
 
 
 def reports(source: str) -> list[dict[str, Any]]:
