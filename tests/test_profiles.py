@@ -53,3 +53,13 @@ def test_good_values_pass_and_int_may_stand_for_float():
                                          ("None", None), ("'a b'", "a b")])
 def test_parse_value(text, value):
     assert profiles.parse_value(text) == value
+
+
+@pytest.mark.parametrize("stem", sorted(set(profiles.GPU) - {"*"}))
+def test_gpu_profile_names_only_real_parameters_with_valid_values(stem):
+    from helpers import run
+
+    path = run.NOTEBOOKS / f"{stem}.ipynb"
+    defaults = run.notebook_defaults(path)
+    assert set(profiles.GPU[stem]) <= set(defaults), f"{stem}: GPU profile names parameters the notebook lacks"
+    profiles.validate(path.name, profiles.overrides("gpu", stem, defaults), defaults)
