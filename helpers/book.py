@@ -107,7 +107,8 @@ def bench_tables() -> list[str]:
               f"(Trainer time ratio {speed['trainer_overhead_ratio']}) |", ""]
     if b.get("mrpc_cpu_profile"):
         m = b["mrpc_cpu_profile"]
-        lines += [f"Chapter 5, CPU profile ({m['model']}, course paraphrase set, {m['epochs']:g} epochs): "
+        lines += [f"Chapter 5, CPU profile, run of {m.get('measured', b['measured'])} "
+                  f"({m['model']}, course paraphrase set, {m['epochs']:g} epochs): "
                   f"validation accuracy {m['accuracy']}, F1 {m['f1']}; training {m['train_seconds']} s "
                   f"({m['train_samples_per_second']} pairs/s).", ""]
     if b.get("notebooks"):

@@ -19,9 +19,9 @@ GPU: dict[str, dict[str, Any]] = {
     "*": {"device": "cuda", "bf16": True},
     "01_pipeline": {"max_new_tokens": 60},
     "05_finetune_mrpc": {"max_train_samples": 0, "num_train_epochs": 3, "batch_size": 8, "learning_rate": 5e-5,
-                         "freeze_embeddings": False},
+                         "freeze_embeddings": False, "label_smoothing": 0.0},
     "06_training_loop_accelerate": {"max_train_samples": 0, "num_train_epochs": 3, "batch_size": 8,
-                                    "learning_rate": 5e-5, "freeze_embeddings": False,
+                                    "learning_rate": 5e-5, "freeze_embeddings": False, "label_smoothing": 0.0,
                                     "parallel_train_samples": 0, "parallel_epochs": 3},
 }
 
@@ -37,6 +37,7 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "max_train_samples": (_non_negative, ">= 0 (0 means the whole split)"),
     "parallel_train_samples": (_non_negative, ">= 0 (0 means the whole split)"),
     "parallel_epochs": (_positive, "> 0"),
+    "label_smoothing": (lambda v: 0 <= v < 1, ">= 0 and < 1"),
     "seed": (_non_negative, ">= 0"),
     "num_processes": (_positive, "> 0"),
     "gradient_accumulation_steps": (_positive, "> 0"),

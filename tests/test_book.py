@@ -42,12 +42,18 @@ def test_bench_tables_render_measured_figures(tmp_path, monkeypatch):
                                        "dynamic_seconds": 1.0, "max_length_seconds": 2.5, "speedup": 2.5},
                            "training_samples_per_second": {"trainer": 20.0, "plain_loop": 25.0,
                                                            "trainer_overhead_ratio": 1.25}},
-               "notebooks": [{"notebook": "01_pipeline.ipynb", "status": "ok", "seconds": 50.0, "peak_rss_mb": 900.0}]}
+               "notebooks": [{"notebook": "01_pipeline.ipynb", "status": "ok", "seconds": 50.0, "peak_rss_mb": 900.0}],
+               "load_average_before": 0.5, "load_average_after": 2.5,
+               "mrpc_cpu_profile": {"measured": "2026-01-02 00:00 UTC", "model": "m", "epochs": 5.0,
+                                    "accuracy": 0.81, "f1": 0.85, "train_seconds": 200.0,
+                                    "train_samples_per_second": 24.0}}
     monkeypatch.setattr(bench, "OUT", tmp_path / "bench.json")
     (tmp_path / "bench.json").write_text(json.dumps(figures))
     text = "\n".join(book.bench_tables())
     assert "| padding: dynamic / max-length tokens | 100 / 300 |" in text
     assert "(x4.0)" in text and "| 01_pipeline.ipynb | ok | 50.0 | 900.0 |" in text
+    assert "load average 0.5 before, 2.5 after" in text
+    assert "run of 2026-01-02 00:00 UTC (m, course paraphrase set, 5 epochs): validation accuracy 0.81, F1 0.85" in text
 
 
 def test_staged_notebooks_drop_the_test_markers(tmp_path):
