@@ -23,13 +23,13 @@ export TOKENIZERS_PARALLELISM := false
 # Print how long a phase took: $(call timed,NAME,COMMAND)
 timed = start=$$(date +%s); $(2); rc=$$?; echo "[time] $(1): $$(( $$(date +%s) - start )) s"; exit $$rc
 
-.PHONY: setup pack execute book test browser-deps lab bench clean
+.PHONY: setup pack execute book test fresh gpu-work-on-cpu browser-deps lab bench clean
 
-$(VENV)/.installed: pyproject.toml requirements-pack.txt
+$(VENV)/.installed: pyproject.toml helpers/install.py
 	@$(call timed,setup,\
 	  { [ -x $(PY) ] || $(PYTHON) -m venv $(VENV); } && \
-	  $(PY) -m pip install -q --disable-pip-version-check -e . && \
-	  $(PY) -m pip install -q --disable-pip-version-check --no-deps -r requirements-pack.txt && \
+	  $(PY) -m pip install -q --disable-pip-version-check -e ".[dev]" && \
+	  $(PY) -m helpers.install --pack && \
 	  $(PY) -m ipykernel install --sys-prefix --name transformers-executed \
 	    --display-name "Python (Transformers, executed)" >/dev/null && \
 	  touch $@)
@@ -68,6 +68,16 @@ endif
 	@$(call timed,book build -W,$(PY) -m helpers.book --from committed --strict)
 	@$(call timed,browser tests,$(MAKE) -s browser-deps && \
 	  $(PY) -m pytest -q -m browser tests/test_site.py tests/test_lab.py --durations=5)
+
+# Every chapter as a learner's downloaded notebook runs: alone, in a new venv with only papermill and
+# ipykernel, installing the course package from a wheel of this checkout, with no network at all.
+fresh: pack
+	@$(call timed,fresh environments (every chapter),COURSE_FRESH_NOTEBOOKS=all \
+	  $(PY) -m pytest -q -s tests/test_install.py -k fresh --durations=0)
+
+# The GPU profile's work (whole split, official recipe, 3 epochs) on the CPU, for chapters 5 and 6.
+gpu-work-on-cpu: pack
+	@$(call timed,GPU-profile work on the CPU,$(PY) -m helpers.run --profile gpu-on-cpu 05_finetune_mrpc 06_training_loop_accelerate)
 
 # Debian's Chromium for the browser tests (root on Debian/Ubuntu; elsewhere the tests skip, saying why).
 browser-deps:

@@ -101,6 +101,19 @@ def checkpoint(name: str) -> str:
     return str(path)
 
 
+def stand_in(name: str) -> str | None:
+    """Return the course-pack artifact answering for Hub model `name` in this mode; None when the real model answers."""
+    if mode() == "online" or name in REAL_OFFLINE:
+        return None
+    return STAND_INS.get(name)
+
+
+def provenance(name: str) -> str:
+    """Say which model answers for Hub name `name`: the name itself, or the stand-in behind it."""
+    artifact = stand_in(name)
+    return name if artifact is None else f"{name} -> offline stand-in: {describe(artifact)}"
+
+
 def describe(artifact: str) -> str:
     """Return a one-line description of a course-pack artifact."""
     if artifact == ENCODER:

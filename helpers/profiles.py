@@ -11,7 +11,9 @@ from typing import Any, Callable
 
 from helpers.errors import CourseError
 
-PROFILES = ("cpu", "gpu")
+PROFILES = ("cpu", "gpu", "gpu-on-cpu")
+# "gpu-on-cpu": the GPU profile's work (data sizes, epochs, recipe) on the CPU, in float32: proves
+# that path on a machine without a GPU (`make gpu-work-on-cpu`).
 
 # Values that differ from the notebooks' CPU defaults, per notebook stem; "*" applies to all
 # notebooks that have the parameter.
@@ -21,8 +23,7 @@ GPU: dict[str, dict[str, Any]] = {
     "05_finetune_mrpc": {"max_train_samples": 0, "num_train_epochs": 3, "batch_size": 8, "learning_rate": 5e-5,
                          "freeze_embeddings": False, "label_smoothing": 0.0},
     "06_training_loop_accelerate": {"max_train_samples": 0, "num_train_epochs": 3, "batch_size": 8,
-                                    "learning_rate": 5e-5, "freeze_embeddings": False, "label_smoothing": 0.0,
-                                    "parallel_train_samples": 0, "parallel_epochs": 3},
+                                    "learning_rate": 5e-5, "freeze_embeddings": False, "label_smoothing": 0.0},
 }
 
 _positive: Callable[[Any], bool] = lambda v: v > 0
@@ -41,7 +42,7 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "seed": (_non_negative, ">= 0"),
     "num_processes": (_positive, "> 0"),
     "gradient_accumulation_steps": (_positive, "> 0"),
-    "device": (lambda v: v in ("cpu", "cuda"), "'cpu' or 'cuda'"),
+    "device": (lambda v: v in ("auto", "cpu", "cuda"), "'auto', 'cpu' or 'cuda'"),
 }
 
 
@@ -52,6 +53,8 @@ def overrides(profile: str, notebook_stem: str, defaults: dict[str, Any]) -> dic
     if profile == "cpu":
         return {}
     wanted = {**GPU["*"], **GPU.get(notebook_stem, {})}
+    if profile == "gpu-on-cpu":
+        wanted.update(device="cpu", bf16=False)
     return {k: v for k, v in wanted.items() if k in defaults}
 
 

@@ -38,19 +38,21 @@ def seed_everything(seed: int) -> None:
 
 
 def check_device(device: str) -> str:
-    """Return `device` if this machine has it, else raise CourseError saying what to do."""
+    """Return the device to use for `device` ('auto' picks CUDA when visible); raise CourseError if absent."""
     import torch
 
+    if device not in ("auto", "cpu", "cuda"):
+        raise CourseError(f"Unknown device {device!r}: use 'auto' (CUDA when visible, else the CPU), 'cpu' or 'cuda'.")
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
     if device == "cuda" and not torch.cuda.is_available():
-        raise CourseError("device='cuda' was asked for, but no CUDA GPU is visible. Use device='cpu' "
-                          "(the CPU profile) on this machine.")
-    if device not in ("cpu", "cuda"):
-        raise CourseError(f"Unknown device {device!r}: use 'cpu' or 'cuda'.")
+        raise CourseError("device='cuda' was asked for, but no CUDA GPU is visible. Use device='auto' or 'cpu' on "
+                          "this machine (on Colab: Runtime > Change runtime type > a GPU, then run again).")
     return device
 
 
-def start(seed: int = 42, device: str = "cpu") -> str:
-    """Quiet logs, seed everything, check `device`, print versions and hardware; return device."""
+def start(seed: int = 42, device: str = "auto") -> str:
+    """Quiet logs, seed everything, resolve `device`, print versions and hardware; return the device."""
     import torch
     import transformers
 
@@ -59,7 +61,7 @@ def start(seed: int = 42, device: str = "cpu") -> str:
     quiet()
     plots.style()
     seed_everything(seed)
-    check_device(device)
+    device = check_device(device)
     torch.set_num_threads(os.cpu_count() or 1)
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
     print(f"torch {torch.__version__} | transformers {transformers.__version__} | "

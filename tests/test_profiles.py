@@ -35,7 +35,7 @@ def test_unknown_parameter_lists_valid_names():
     ("batch_size", 0, "must be > 0"),
     ("learning_rate", 0.0, "must be > 0"),
     ("max_train_samples", -5, ">= 0"),
-    ("device", "tpu", "'cpu' or 'cuda'"),
+    ("device", "tpu", "'auto', 'cpu' or 'cuda'"),
     ("num_train_epochs", "three", "must be of type int"),
     ("bf16", 1, "must be of type bool"),
     ("batch_size", 8.5, "must be of type int"),
@@ -63,3 +63,9 @@ def test_gpu_profile_names_only_real_parameters_with_valid_values(stem):
     defaults = run.notebook_defaults(path)
     assert set(profiles.GPU[stem]) <= set(defaults), f"{stem}: GPU profile names parameters the notebook lacks"
     profiles.validate(path.name, profiles.overrides("gpu", stem, defaults), defaults)
+
+
+def test_gpu_work_on_cpu_is_the_gpu_profile_in_float32_on_the_cpu():
+    gpu = profiles.overrides("gpu", "05_finetune_mrpc", DEFAULTS)
+    on_cpu = profiles.overrides("gpu-on-cpu", "05_finetune_mrpc", DEFAULTS)
+    assert on_cpu == {**gpu, "device": "cpu", "bf16": False}

@@ -13,6 +13,7 @@ Remote requests are aborted and reported: the site must read offline.
 from __future__ import annotations
 
 import functools
+import json
 import http.server
 import os
 import threading
@@ -292,3 +293,28 @@ def test_readable_without_javascript(browser, site_url):
         page.screenshot(path=SHOTS / "welcome-nojs.png", full_page=True)
     finally:
         context.close()
+
+
+def test_launch_buttons_open_the_real_notebook_with_its_install_cell():
+    import re
+
+    import yaml
+
+    from helpers import install
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = config["repository"]["url"].removeprefix("https://github.com/")
+    branch = config["repository"]["branch"]
+    assert (ROOT / "binder" / "postBuild").is_file() and "pip install" in (ROOT / "binder" / "postBuild").read_text()
+    pages = chapter_pages("0[0-9]_*.html")
+    assert pages, "no chapter pages: build the book first"
+    for page in pages:
+        html = (SITE / page).read_text()
+        path = page.replace(".html", ".ipynb")
+        assert (ROOT / path).is_file()
+        assert f"https://colab.research.google.com/github/{repo}/blob/{branch}/{path}" in html, page
+        assert f"https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=lab/tree/{path}" in html, page
+        download = re.search(r'href="([^"]*_sources/notebooks/[^"]+\.ipynb)"', html)
+        assert download, f"{page}: no download button"
+        cells = json.loads((SITE / "_sources" / path).read_text())["cells"]
+        assert install.bootstrap_index(cells) is not None, f"{page}: the downloaded notebook has no install cell"

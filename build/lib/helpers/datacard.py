@@ -1,0 +1,143 @@
+"""Statistics and baselines of the course data sets, for the data card page and the data tests.
+
+`helpers.book` writes `tables()` into the book's data card at build time, so every number there
+is computed from the data files: `python -m helpers.datacard` prints the same tables.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from helpers import data, recipes
+
+
+def majority_accuracy(train_labels: list[int], eval_labels: list[int]) -> float:
+    """Accuracy of always predicting the most common training label."""
+    majority = Counter(train_labels).most_common(1)[0][0]
+    return float(np.mean(np.asarray(eval_labels) == majority))
+
+
+def tfidf_pair_baseline(train: Any, evaluation: Any) -> dict[str, float]:
+    """TF-IDF + logistic regression on sentence pairs: features |v1-v2|, v1*v2 and their cosine."""
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import accuracy_score, f1_score
+
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)
+    vectorizer.fit(list(train["sentence1"]) + list(train["sentence2"]))
+
+    def features(split: Any) -> Any:
+        a, b = vectorizer.transform(list(split["sentence1"])), vectorizer.transform(list(split["sentence2"]))
+        cosine = csr_matrix(np.asarray(a.multiply(b).sum(axis=1)))
+        return hstack([abs(a - b), a.multiply(b), cosine]).tocsr()
+
+    model = LogisticRegression(max_iter=2000, C=4.0).fit(features(train), list(train["label"]))
+    predicted = model.predict(features(evaluation))
+    truth = list(evaluation["label"])
+    return {"accuracy": float(accuracy_score(truth, predicted)), "f1": float(f1_score(truth, predicted))}
+
+
+def tfidf_text_baseline(train_texts: list[str], train_labels: list[Any], eval_texts: list[str],
+                        eval_labels: list[Any]) -> float:
+    """Accuracy of TF-IDF + logistic regression on single texts."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    model = LogisticRegression(max_iter=2000, C=4.0).fit(vectorizer.fit_transform(train_texts), train_labels)
+    return float(np.mean(model.predict(vectorizer.transform(eval_texts)) == np.asarray(eval_labels)))
+
+
+def zero_shot_tfidf_accuracy() -> float:
+    """Held-out topics: pick the candidate label whose word best matches the text by TF-IDF cosine."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    cases = recipes.zero_shot_cases()
+    vectorizer = TfidfVectorizer().fit([c[0] for c in cases] + [lbl for c in cases for lbl in c[2]])
+    hits = 0
+    for text, topic, candidates in cases:
+        scores = (vectorizer.transform(candidates) @ vectorizer.transform([text]).T).toarray().ravel()
+        hits += candidates[int(np.argmax(scores))] == topic if scores.max() > 0 else candidates[0] == topic
+    return hits / len(cases)
+
+
+def summary() -> dict[str, Any]:
+    """Sizes, label balance, lengths and baselines of the three course data sets."""
+    para, senti, topics = data.paraphrase(), data.sentiment(), data.topics()
+    words = [len(s.split()) for split in para.values() for s in list(split["sentence1"]) + list(split["sentence2"])]
+    rows = data.paraphrase_rows()
+    return {
+        "paraphrase": {
+            "sizes": {k: len(v) for k, v in para.items()},
+            "equivalent_share": {k: round(float(np.mean(v["label"])), 3) for k, v in para.items()},
+            "words_per_sentence": {"min": min(words), "median": float(np.median(words)), "max": max(words)},
+            "topics": dict(sorted(Counter(r["topic"] for r in rows).items())),
+            "kinds": dict(Counter(r["kind"] for r in rows).most_common()),
+            "majority_validation_accuracy": majority_accuracy(list(para["train"]["label"]),
+                                                              list(para["validation"]["label"])),
+            "tfidf_validation": tfidf_pair_baseline(para["train"], para["validation"]),
+        },
+        "sentiment": {
+            "sizes": {k: len(v) for k, v in senti.items()},
+            "positive_share": {k: round(float(np.mean(v["label"])), 3) for k, v in senti.items()},
+            "domains": dict(sorted(Counter(list(senti["train"]["domain"]) + list(senti["validation"]["domain"])).items())),
+            "majority_validation_accuracy": majority_accuracy(list(senti["train"]["label"]),
+                                                              list(senti["validation"]["label"])),
+            "tfidf_validation_accuracy": tfidf_text_baseline(
+                list(senti["train"]["sentence"]), list(senti["train"]["label"]),
+                list(senti["validation"]["sentence"]), list(senti["validation"]["label"])),
+        },
+        "topics": {
+            "sizes": {k: len(v) for k, v in topics.items()},
+            "topics_seen": sorted(set(topics["train"]["topic"])),
+            "topics_held_out": sorted(set(topics["test"]["topic"])),
+            "texts_per_topic": dict(sorted(Counter(list(topics["train"]["topic"]) + list(topics["test"]["topic"])).items())),
+            "chance_accuracy_3_labels": round(1 / 3, 3),
+            "tfidf_label_word_accuracy": zero_shot_tfidf_accuracy(),
+        },
+    }
+
+
+def tables(info: dict[str, Any] | None = None) -> str:
+    """Return the data card's tables as Markdown."""
+    info = info or summary()
+    p, s, t = info["paraphrase"], info["sentiment"], info["topics"]
+    pct = lambda x: f"{100 * x:.1f}%"  # noqa: E731
+    lines = [
+        "### Sizes and balance", "",
+        "| set | splits | label balance |", "|---|---|---|",
+        f"| paraphrase (MRPC schema) | {_kv(p['sizes'])} | equivalent: {_kv(p['equivalent_share'])} |",
+        f"| sentiment (SST-2 schema + domain) | {_kv(s['sizes'])} | positive: {_kv(s['positive_share'])} |",
+        f"| topics (zero-shot) | {_kv(t['sizes'])} | {len(t['topics_seen'])} seen topics, "
+        f"{len(t['topics_held_out'])} held out |", "",
+        "### Baselines (validation split; held-out topics for zero-shot)", "",
+        "| set | baseline | accuracy | F1 |", "|---|---|---:|---:|",
+        f"| paraphrase | majority class | {pct(p['majority_validation_accuracy'])} | |",
+        f"| paraphrase | TF-IDF + logistic regression | {pct(p['tfidf_validation']['accuracy'])} "
+        f"| {p['tfidf_validation']['f1']:.3f} |",
+        f"| sentiment | majority class | {pct(s['majority_validation_accuracy'])} | |",
+        f"| sentiment | TF-IDF + logistic regression | {pct(s['tfidf_validation_accuracy'])} | |",
+        f"| topics | chance (3 candidate labels) | {pct(t['chance_accuracy_3_labels'])} | |",
+        f"| topics | TF-IDF match of label word | {pct(t['tfidf_label_word_accuracy'])} | |", "",
+        "### Paraphrase pairs by topic and by kind", "",
+        f"Topics: {_kv(p['topics'])}.", "",
+        f"Kinds (how sentence 2 differs): {_kv(p['kinds'])}.", "",
+        f"Words per sentence: {_kv(p['words_per_sentence'])}.", "",
+        "### Sentiment texts by domain", "", f"{_kv(s['domains'])}.", "",
+        "### Topics", "", f"Held out from training: {', '.join(t['topics_held_out'])}.", "",
+        f"Seen in training: {', '.join(t['topics_seen'])}.", "",
+    ]
+    return "\n".join(lines)
+
+
+def _kv(mapping: dict[str, Any]) -> str:
+    """Format a mapping as 'a: 1, b: 2'."""
+    return ", ".join(f"{k}: {v}" for k, v in mapping.items())
+
+
+if __name__ == "__main__":
+    print(tables())
