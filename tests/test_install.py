@@ -84,8 +84,11 @@ def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def fresh_env(tmp_path_factory):
     """(python of a venv with only papermill + ipykernel, the course wheel, a wheelhouse for pip)."""
-    dist = tmp_path_factory.mktemp("dist")
-    _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dist), str(ROOT)])
+    dist, source = tmp_path_factory.mktemp("dist"), tmp_path_factory.mktemp("source")
+    for name in ("pyproject.toml", "README.md"):  # a clean copy: no stale build/ folder in the wheel
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "helpers", source / "helpers", ignore=shutil.ignore_patterns("__pycache__"))
+    _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dist), str(source)])
     wheel = next(dist.glob("transformers_executed-*.whl"))
     house = CACHE / "wheelhouse"
     house.mkdir(parents=True, exist_ok=True)
