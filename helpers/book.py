@@ -62,13 +62,39 @@ def reports(source: str) -> list[dict[str, Any]]:
     return [found[k] for k in sorted(found)]
 
 
+# The worlds a learner runs the course in, by run-report profile, and how each is executed.
+WORLDS = {
+    "cpu": "CPU profile, offline course pack (what CI checks with nbval)",
+    "gpu-on-cpu": "GPU profile's work (whole split, official recipe) on the CPU: `make gpu-work-on-cpu`",
+    "online-localhub": "online, against a local test Hub of tiny random models (every `make test`)",
+    "gpu": "GPU profile on a CUDA GPU: `make test PROFILE=gpu`",
+    "online": "online, the real Hugging Face Hub with the real checkpoints",
+}
+
+
+def worlds_table(found: list[dict[str, Any]]) -> list[str]:
+    """Markdown lines: for each world, when its last recorded run finished, or that it never ran."""
+    by_profile = {report["profile"]: report for report in found}
+    lines = ["## Where the course has run", "", "| world | last recorded run | notebooks ok |", "|---|---|---|"]
+    for profile, world in WORLDS.items():
+        report = by_profile.get(profile)
+        if report is None:
+            lines.append(f"| {world} | **never executed** | - |")
+            continue
+        ok = sum(r["status"] == "ok" for r in report["notebooks"])
+        lines.append(f"| {world} | {report['finished']} on {report['environment']['cpu']}, GPU: "
+                     f"{report['environment']['gpu']} | {ok} of {len(report['notebooks'])} |")
+    return lines + [""]
+
+
 def status_tables(source: str) -> str:
-    """Markdown for the status page: run reports per profile and the course-pack manifest."""
-    lines = []
-    for report in reports(source) or []:
+    """Markdown for the status page: where it ran, run reports per profile and the course-pack manifest."""
+    found = reports(source) or []
+    lines = worlds_table(found)
+    for report in found:
         lines += [f"## Profile `{report['profile']}`", "", run.markdown_table(report)]
-    if not lines:
-        lines = ["No run report yet: run `make book` to execute the notebooks.", ""]
+    if not found:
+        lines += ["No run report yet: run `make book` to execute the notebooks.", ""]
     lines += ["## Course pack", "", "| artifact | stands in for | measured quality | build s |",
               "|---|---|---|---:|"]
     from helpers.hub import STAND_INS

@@ -64,3 +64,13 @@ def test_staged_notebooks_drop_the_test_markers(tmp_path):
     cells = json.loads((tmp_path / "out.ipynb").read_text())["cells"]
     assert "".join(cells[1]["source"]) == "print(1)  # keep me"
     assert "NBVAL" in "".join(json.loads(source.read_text())["cells"][1]["source"])  # the original keeps it
+
+
+def test_status_says_plainly_which_worlds_never_ran():
+    report = {"profile": "cpu", "finished": "2026-12-01 10:00 UTC",
+              "environment": {"cpu": "Test CPU (2 cores)", "gpu": "none"},
+              "notebooks": [{"status": "ok"}, {"status": "failed"}]}
+    lines = "\n".join(book.worlds_table([report]))
+    assert "| 2026-12-01 10:00 UTC on Test CPU (2 cores), GPU: none | 1 of 2 |" in lines
+    assert lines.count("**never executed**") == len(book.WORLDS) - 1
+    assert "real Hugging Face Hub" in lines and "GPU profile on a CUDA GPU" in lines
