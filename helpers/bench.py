@@ -14,8 +14,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from helpers import hub, pack, run
 
@@ -38,8 +39,14 @@ def stamp(seconds: float | None = None) -> str:
 def pack_build(folder: Path) -> float:
     """Seconds for `python -m helpers.hub build` into `folder`, with no network (cold if `folder` is empty)."""
     netlog = folder.parent / f"{folder.name}.netlog"
-    env = {**os.environ, "COURSE_PACK_DIR": str(folder), "COURSE_NET_LOG": str(netlog),
-           "PYTHONPATH": str(NETGUARD), "COURSE_HUB": "offline", "HF_HUB_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "COURSE_PACK_DIR": str(folder),
+        "COURSE_NET_LOG": str(netlog),
+        "PYTHONPATH": str(NETGUARD),
+        "COURSE_HUB": "offline",
+        "HF_HUB_OFFLINE": "1",
+    }
     command = [str(NETGUARD / "nonet"), sys.executable, "-m", "helpers.hub", "build"]
     seconds, done = timed(lambda: subprocess.run(command, env=env, capture_output=True, text=True))
     if done.returncode != 0:
@@ -51,8 +58,10 @@ def pack_build(folder: Path) -> float:
 
 def pack_figures(cold: bool) -> dict[str, Any]:
     """Cold and warm build times of the pack, and whether a cold rebuild is bit-for-bit identical."""
-    figures: dict[str, Any] = {"network": "none (unshare -n, network guard)",
-                               "warm_check_seconds": pack_build(pack.pack_dir())}
+    figures: dict[str, Any] = {
+        "network": "none (unshare -n, network guard)",
+        "warm_check_seconds": pack_build(pack.pack_dir()),
+    }
     if cold:
         with tempfile.TemporaryDirectory() as tmp:
             figures["cold_build_seconds"] = pack_build(Path(tmp))
@@ -86,19 +95,28 @@ def mrpc_figures() -> dict[str, Any]:
     final = [e for e in history if "eval_accuracy" in e][-1]
     train = next(e for e in history if "train_runtime" in e)
     checkpoint = "bert-base-uncased"  # chapter 5's checkpoint; `make bench` runs offline
-    return {"measured": stamp(state_file.stat().st_mtime),
-            "model": f"{checkpoint} -> course-pack stand-in {hub.describe(hub.STAND_INS[checkpoint])}",
-            "epochs": final["epoch"],
-            "accuracy": round(final["eval_accuracy"], 4), "f1": round(final["eval_f1"], 4),
-            "train_seconds": round(train["train_runtime"], 1),
-            "train_samples_per_second": round(train["train_samples_per_second"], 1)}
+    return {
+        "measured": stamp(state_file.stat().st_mtime),
+        "model": f"{checkpoint} -> course-pack stand-in {hub.describe(hub.STAND_INS[checkpoint])}",
+        "epochs": final["epoch"],
+        "accuracy": round(final["eval_accuracy"], 4),
+        "f1": round(final["eval_f1"], 4),
+        "train_seconds": round(train["train_runtime"], 1),
+        "train_samples_per_second": round(train["train_samples_per_second"], 1),
+    }
 
 
 def lesson_figures() -> dict[str, Any]:
     """Dataset.map batched vs not, dynamic vs max padding, Trainer vs a plain loop (samples/s)."""
     import torch
-    from transformers import (AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding,
-                              Trainer, TrainingArguments, set_seed)
+    from transformers import (
+        AutoModelForSequenceClassification,
+        AutoTokenizer,
+        DataCollatorWithPadding,
+        Trainer,
+        TrainingArguments,
+        set_seed,
+    )
 
     from helpers import data, recipes
 
@@ -117,9 +135,14 @@ def lesson_figures() -> dict[str, Any]:
     def forward(pad_to: int | None) -> int:
         tokens = 0
         for b in batches:
-            features = [dict(zip(b.column_names, row)) for row in zip(*[b[c] for c in b.column_names])]
-            batch = (collator(features) if pad_to is None else
-                     DataCollatorWithPadding(tok, padding="max_length", max_length=pad_to)(features))
+            features = [
+                dict(zip(b.column_names, row, strict=True)) for row in zip(*[b[c] for c in b.column_names], strict=True)
+            ]
+            batch = (
+                collator(features)
+                if pad_to is None
+                else DataCollatorWithPadding(tok, padding="max_length", max_length=pad_to)(features)
+            )
             tokens += batch["input_ids"].numel()
             with torch.no_grad():
                 model(**batch)
@@ -129,12 +152,20 @@ def lesson_figures() -> dict[str, Any]:
     max_s, max_tokens = timed(lambda: forward(longest))
 
     set_seed(0)
-    args = TrainingArguments(output_dir=tempfile.mkdtemp(), per_device_train_batch_size=16, num_train_epochs=1,
-                             report_to="none", save_strategy="no", logging_strategy="no", disable_tqdm=True,
-                             use_cpu=True)
+    args = TrainingArguments(
+        output_dir=tempfile.mkdtemp(),
+        per_device_train_batch_size=16,
+        num_train_epochs=1,
+        report_to="none",
+        save_strategy="no",
+        logging_strategy="no",
+        disable_tqdm=True,
+        use_cpu=True,
+    )
     trainer_model = AutoModelForSequenceClassification.from_pretrained(recipes.encoder_dir(), num_labels=2)
-    trainer_s, _ = timed(lambda: Trainer(model=trainer_model, args=args, train_dataset=subset,
-                                         data_collator=collator).train())
+    trainer_s, _ = timed(
+        lambda: Trainer(model=trainer_model, args=args, train_dataset=subset, data_collator=collator).train()
+    )
     loop_model = AutoModelForSequenceClassification.from_pretrained(recipes.encoder_dir(), num_labels=2).train()
     optimizer = torch.optim.AdamW(loop_model.parameters(), lr=5e-5)
     loader = torch.utils.data.DataLoader(subset, batch_size=16, shuffle=True, collate_fn=collator)
@@ -147,13 +178,22 @@ def lesson_figures() -> dict[str, Any]:
 
     loop_s, _ = timed(loop)
     return {
-        "map_unbatched_seconds": round(single_s, 3), "map_batched_seconds": round(batched_s, 3),
+        "map_unbatched_seconds": round(single_s, 3),
+        "map_batched_seconds": round(batched_s, 3),
         "map_speedup": round(single_s / batched_s, 2),
-        "padding": {"dynamic_tokens": dynamic_tokens, "max_length_tokens": max_tokens, "max_length": longest,
-                    "dynamic_seconds": round(dynamic_s, 3), "max_length_seconds": round(max_s, 3),
-                    "speedup": round(max_s / dynamic_s, 2)},
-        "training_samples_per_second": {"trainer": round(256 / trainer_s, 1), "plain_loop": round(256 / loop_s, 1),
-                                        "trainer_overhead_ratio": round(trainer_s / loop_s, 3)},
+        "padding": {
+            "dynamic_tokens": dynamic_tokens,
+            "max_length_tokens": max_tokens,
+            "max_length": longest,
+            "dynamic_seconds": round(dynamic_s, 3),
+            "max_length_seconds": round(max_s, 3),
+            "speedup": round(max_s / dynamic_s, 2),
+        },
+        "training_samples_per_second": {
+            "trainer": round(256 / trainer_s, 1),
+            "plain_loop": round(256 / loop_s, 1),
+            "trainer_overhead_ratio": round(trainer_s / loop_s, 3),
+        },
     }
 
 
@@ -162,8 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--skip-cold", action="store_true", help="skip the cold course-pack build (~4 min)")
     parser.add_argument("--skip-notebooks", action="store_true", help="skip executing the notebooks")
-    parser.add_argument("--mrpc-only", action="store_true",
-                        help="only refresh chapter 5's figures from its last run's record")
+    parser.add_argument(
+        "--mrpc-only", action="store_true", help="only refresh chapter 5's figures from its last run's record"
+    )
     args = parser.parse_args(argv)
     if args.mrpc_only:
         results = json.loads(OUT.read_text())
@@ -174,9 +215,11 @@ def main(argv: list[str] | None = None) -> int:
     from helpers.setup import quiet
 
     quiet()
-    results: dict[str, Any] = {"environment": run.environment(),
-                               "measured": stamp(),
-                               "load_average_before": round(os.getloadavg()[0], 2)}
+    results: dict[str, Any] = {
+        "environment": run.environment(),
+        "measured": stamp(),
+        "load_average_before": round(os.getloadavg()[0], 2),
+    }
     results["course_pack"] = pack_figures(cold=not args.skip_cold)
     results["lessons"] = lesson_figures()
     if not args.skip_notebooks:

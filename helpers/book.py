@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -35,20 +36,57 @@ def stage(source: str) -> Path:
     for notebook in sorted(run.NOTEBOOKS.glob("*.ipynb")):
         executed = run.EXECUTED / notebook.name
         if source == "executed" and not executed.is_file():
-            raise CourseError(f"{executed} is missing: run `python -m helpers.run` first (or build "
-                              "from the committed notebooks with --from committed).")
+            raise CourseError(
+                f"{executed} is missing: run `python -m helpers.run` first (or build "
+                "from the committed notebooks with --from committed)."
+            )
         copy_for_readers(executed if source == "executed" else notebook, STAGE / "notebooks" / notebook.name)
     return STAGE
 
 
 def copy_for_readers(source: Path, target: Path) -> None:
-    """Copy a notebook without the test markers (`# NBVAL_CHECK_OUTPUT`) that readers need not see."""
+    """Copy a notebook for the book: no test markers (`# NBVAL_CHECK_OUTPUT`), and each exercise's
+    solution and the quiz's answers behind a toggle right after their check cells."""
     notebook = json.loads(source.read_text())
+    cells = []
     for cell in notebook["cells"]:
         if cell["cell_type"] == "code":
             lines = "".join(cell["source"]).splitlines(keepends=True)
             cell["source"] = [line for line in lines if line.strip() != "# NBVAL_CHECK_OUTPUT"]
+        cells.append(cell)
+        toggle = answer_toggle("".join(cell["source"])) if cell["cell_type"] == "code" else None
+        if toggle:
+            cells.append(
+                {
+                    "cell_type": "markdown",
+                    "id": f"answers-{len(cells)}",
+                    "metadata": {},
+                    "source": toggle.splitlines(keepends=True),
+                }
+            )
+    notebook["cells"] = cells
     target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False))
+
+
+EXERCISE_CALL = re.compile(r'helpers\.checks\.exercise\("(ch\d\d)", (\d+),')
+QUIZ_CALL = re.compile(r'helpers\.checks\.quiz\("(ch\d\d)",')
+
+
+def answer_toggle(code: str) -> str | None:
+    """Markdown for a closed dropdown (a <details> element: no JavaScript) after a check cell, or None."""
+    from helpers import checks
+
+    if found := EXERCISE_CALL.search(code):
+        name, number = found.group(1), int(found.group(2))
+        item = next(e for e in checks.chapter(name).exercises if e.number == number)
+        return f":::{{dropdown}} Solution to exercise {number}\n```python\n{item.solution.strip()}\n```\n:::\n"
+    if found := QUIZ_CALL.search(code):
+        lines = [":::{dropdown} Quiz answers and explanations"]
+        for q in checks.chapter(found.group(1)).quiz:
+            lines.append(f"**{q.number}.** Answer: **{q.key}**\n")
+            lines += [f"- **{letter}**: {why}" for letter, why in q.options.items()] + [""]
+        return "\n".join(lines + [":::", ""])
+    return None
 
 
 def reports(source: str) -> list[dict[str, Any]]:
@@ -72,19 +110,41 @@ WORLDS = {
 }
 
 
+def cell(value: Any) -> str:
+    """Text made safe for one Markdown table cell: line breaks shown as ↵, pipes escaped.
+
+    Every generated table quotes through this, so no quoted text can end a table or add a column,
+    e.g. `cell("Paris.\\n\\nThe answer | 201")` is `Paris.↵↵The answer \\| 201`.
+    """
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\n", "↵").replace("|", "\\|").strip()
+
+
+def table(header: list[str], rows: list[list[Any]], right: tuple[int, ...] = ()) -> list[str]:
+    """Markdown lines of a table, every cell through `cell`; the columns numbered in `right` align right."""
+
+    def line(values: list[Any]) -> str:
+        return "| " + " | ".join(cell(v) for v in values) + " |"
+
+    rule = "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|"
+    return [line(header), rule, *(line(row) for row in rows)]
+
+
 def worlds_table(found: list[dict[str, Any]]) -> list[str]:
     """Markdown lines: for each world, when its last recorded run finished, or that it never ran."""
     by_profile = {report["profile"]: report for report in found}
-    lines = ["## Where the course has run", "", "| world | last recorded run | notebooks ok |", "|---|---|---|"]
+    rows = []
     for profile, world in WORLDS.items():
         report = by_profile.get(profile)
         if report is None:
-            lines.append(f"| {world} | **never executed** | - |")
+            rows.append([world, "**never executed**", "-"])
             continue
         ok = sum(r["status"] == "ok" for r in report["notebooks"])
-        lines.append(f"| {world} | {report['finished']} on {report['environment']['cpu']}, GPU: "
-                     f"{report['environment']['gpu']} | {ok} of {len(report['notebooks'])} |")
-    return lines + [""]
+        env = report["environment"]
+        rows.append(
+            [world, f"{report['finished']} on {env['cpu']}, GPU: {env['gpu']}", f"{ok} of {len(report['notebooks'])}"]
+        )
+    return ["## Where the course has run", "", *table(["world", "last recorded run", "notebooks ok"], rows), ""]
 
 
 def status_tables(source: str) -> str:
@@ -95,17 +155,35 @@ def status_tables(source: str) -> str:
         lines += [f"## Profile `{report['profile']}`", "", run.markdown_table(report)]
     if not found:
         lines += ["No run report yet: run `make book` to execute the notebooks.", ""]
-    lines += ["## Course pack", "", "| artifact | stands in for | measured quality | build s |",
-              "|---|---|---|---:|"]
-    from helpers.hub import STAND_INS
+    return "\n".join(lines + pack_tables() + bench_tables())
 
-    for name, record in pack.manifest().items():
-        names = ", ".join(f"`{n}`" for n, a in STAND_INS.items() if a == name)
-        quality = record.get("problem") or ", ".join(f"{k}: {v}" for k, v in record["quality"].items())
-        lines.append(f"| {name} | {names} | {quality} | {record.get('build_seconds', '')} |")
-    encoder_names = ", ".join(f"`{n}`" for n, a in STAND_INS.items() if a == "encoder")
-    lines += [f"| encoder (packaged, not trained further) | {encoder_names} | see chapter 4 | 0 |", ""]
-    return "\n".join(lines + bench_tables())
+
+def pack_tables() -> list[str]:
+    """Markdown lines for the course pack: what each artifact is, the Hub names it answers for, its quality."""
+    from helpers.hub import ENCODER, STAND_INS, describe
+
+    records = pack.manifest()
+    what = [[name, describe(name), r.get("build_seconds", "")] for name, r in records.items()]
+    what.append([ENCODER, f"{describe(ENCODER)}, packaged, not trained further", 0])
+    quality = []
+    for name, r in records.items():
+        measured = {"problem": r["problem"]} if "problem" in r else r["quality"]
+        quality += [[name, key.replace("_", " "), value] for key, value in measured.items()]
+    quality.append([ENCODER, "quality", "see chapter 4"])
+    return [
+        "## Course pack",
+        "",
+        *table(["artifact", "what it is", "build s"], what, right=(2,)),
+        "",
+        "Offline, each Hub name below is answered by the course-pack artifact beside it:",
+        "",
+        *table(["Hub name", "artifact"], [[f"`{name}`", artifact] for name, artifact in STAND_INS.items()]),
+        "",
+        "Measured when each artifact was built (↵ marks a line break in a quoted text):",
+        "",
+        *table(["artifact", "measured", "value"], quality),
+        "",
+    ]
 
 
 def bench_tables() -> list[str]:
@@ -115,32 +193,55 @@ def bench_tables() -> list[str]:
     if not OUT.is_file():
         return ["## Benchmarks", "", "Not measured yet: run `make bench`.", ""]
     b = json.loads(OUT.read_text())
-    load = (f" 1-minute load average {b['load_average_before']} before, {b['load_average_after']} after"
-            f" (above the core count means the timings were shared)." if "load_average_before" in b else "")
-    lines = ["## Benchmarks", "", f"Measured {b['measured']} on {b['environment']['cpu']}.{load}", "",
-             "| what | figure |", "|---|---|"]
-    for key, value in b["course_pack"].items():
-        lines.append(f"| course pack: {key.replace('_', ' ')} | {value} |")
-    lessons = b["lessons"]
-    lines += [f"| `Dataset.map`: unbatched / batched seconds | {lessons['map_unbatched_seconds']} / "
-              f"{lessons['map_batched_seconds']} (x{lessons['map_speedup']}) |"]
-    pad = lessons["padding"]
-    lines += [f"| padding: dynamic / max-length tokens | {pad['dynamic_tokens']} / {pad['max_length_tokens']} |",
-              f"| padding: dynamic / max-length forward seconds | {pad['dynamic_seconds']} / "
-              f"{pad['max_length_seconds']} (x{pad['speedup']}) |"]
+    load = (
+        f" 1-minute load average {b['load_average_before']} before, {b['load_average_after']} after"
+        f" (above the core count means the timings were shared)."
+        if "load_average_before" in b
+        else ""
+    )
+    rows = [[f"course pack: {key.replace('_', ' ')}", _figure(value)] for key, value in b["course_pack"].items()]
+    lessons, pad = b["lessons"], b["lessons"]["padding"]
     speed = lessons["training_samples_per_second"]
-    lines += [f"| training samples/s: Trainer / plain loop | {speed['trainer']} / {speed['plain_loop']} "
-              f"(Trainer time ratio {speed['trainer_overhead_ratio']}) |", ""]
+    rows += [
+        [
+            "`Dataset.map`: unbatched / batched seconds",
+            f"{lessons['map_unbatched_seconds']} / {lessons['map_batched_seconds']} (x{lessons['map_speedup']})",
+        ],
+        ["padding: dynamic / max-length tokens", f"{pad['dynamic_tokens']} / {pad['max_length_tokens']}"],
+        [
+            "padding: dynamic / max-length forward seconds",
+            f"{pad['dynamic_seconds']} / {pad['max_length_seconds']} (x{pad['speedup']})",
+        ],
+        [
+            "training samples/s: Trainer / plain loop",
+            f"{speed['trainer']} / {speed['plain_loop']} (Trainer time ratio {speed['trainer_overhead_ratio']})",
+        ],
+    ]
+    lines = ["## Benchmarks", "", f"Measured {b['measured']} on {b['environment']['cpu']}.{load}", ""]
+    lines += [*table(["what", "figure"], rows), ""]
     if b.get("mrpc_cpu_profile"):
         m = b["mrpc_cpu_profile"]
-        lines += [f"Chapter 5, CPU profile, run of {m.get('measured', b['measured'])} "
-                  f"({m['model']}, course paraphrase set, {m['epochs']:g} epochs): "
-                  f"validation accuracy {m['accuracy']}, F1 {m['f1']}; training {m['train_seconds']} s "
-                  f"({m['train_samples_per_second']} pairs/s).", ""]
+        lines += [
+            f"Chapter 5, CPU profile, run of {m.get('measured', b['measured'])} "
+            f"({m['model']}, course paraphrase set, {m['epochs']:g} epochs): "
+            f"validation accuracy {m['accuracy']}, F1 {m['f1']}; training {m['train_seconds']} s "
+            f"({m['train_samples_per_second']} pairs/s).",
+            "",
+        ]
     if b.get("notebooks"):
-        lines += ["| notebook | status | seconds | kernel peak memory (MB) |", "|---|---|---:|---:|"]
-        lines += [f"| {r['notebook']} | {r['status']} | {r['seconds']} | {r['peak_rss_mb']} |" for r in b["notebooks"]]
+        header = ["notebook", "status", "seconds", "kernel peak memory (MB)"]
+        rows = [[r["notebook"], r["status"], r["seconds"], r["peak_rss_mb"]] for r in b["notebooks"]]
+        lines += table(header, rows, right=(2, 3))
     return lines + [""]
+
+
+def _figure(value: Any) -> str:
+    """A benchmark figure as text: a mapping as 'a: yes, b: no', anything else as it is."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_figure(v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def generate(source: str) -> None:
@@ -155,8 +256,13 @@ def build(source: str, strict: bool) -> Path:
     """Stage, generate and build the site into _build/html; return the index page."""
     stage(source)
     generate(source)
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(STAGE),
-               "--path-output", str(run.BUILD / "jb")]
+    command = [
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(STAGE),
+        "--path-output",
+        str(run.BUILD / "jb"),
+    ]
     if strict:
         command += ["-W", "-n", "--keep-going"]
     result = subprocess.run(command, capture_output=True, text=True)

@@ -20,13 +20,15 @@ class CourseMetric(evaluate.Metric):
             raise KeyError(f"Unknown config {self.config_name!r}; use one of {sorted(KEYS)}.")
         return evaluate.MetricInfo(
             description="Accuracy and F1 of the positive class, as GLUE MRPC reports them.",
-            citation="", inputs_description="predictions, references: lists of 0/1 labels",
-            features=datasets.Features({"predictions": datasets.Value("int64"),
-                                        "references": datasets.Value("int64")}),
+            citation="",
+            inputs_description="predictions, references: lists of 0/1 labels",
+            features=datasets.Features({"predictions": datasets.Value("int64"), "references": datasets.Value("int64")}),
         )
 
     def _compute(self, predictions, references) -> dict:
         """Return the configured keys as floats."""
-        scores = {"accuracy": float(accuracy_score(references, predictions)),
-                  "f1": float(f1_score(references, predictions))}
+        scores = {
+            "accuracy": float(accuracy_score(references, predictions)),
+            "f1": float(f1_score(references, predictions)),
+        }
         return {k: scores[k] for k in KEYS[self.config_name]}

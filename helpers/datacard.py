@@ -41,8 +41,9 @@ def tfidf_pair_baseline(train: Any, evaluation: Any) -> dict[str, float]:
     return {"accuracy": float(accuracy_score(truth, predicted)), "f1": float(f1_score(truth, predicted))}
 
 
-def tfidf_text_baseline(train_texts: list[str], train_labels: list[Any], eval_texts: list[str],
-                        eval_labels: list[Any]) -> float:
+def tfidf_text_baseline(
+    train_texts: list[str], train_labels: list[Any], eval_texts: list[str], eval_labels: list[Any]
+) -> float:
     """Accuracy of TF-IDF + logistic regression on single texts."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -77,25 +78,34 @@ def summary() -> dict[str, Any]:
             "words_per_sentence": {"min": min(words), "median": float(np.median(words)), "max": max(words)},
             "topics": dict(sorted(Counter(r["topic"] for r in rows).items())),
             "kinds": dict(Counter(r["kind"] for r in rows).most_common()),
-            "majority_validation_accuracy": majority_accuracy(list(para["train"]["label"]),
-                                                              list(para["validation"]["label"])),
+            "majority_validation_accuracy": majority_accuracy(
+                list(para["train"]["label"]), list(para["validation"]["label"])
+            ),
             "tfidf_validation": tfidf_pair_baseline(para["train"], para["validation"]),
         },
         "sentiment": {
             "sizes": {k: len(v) for k, v in senti.items()},
             "positive_share": {k: round(float(np.mean(v["label"])), 3) for k, v in senti.items()},
-            "domains": dict(sorted(Counter(list(senti["train"]["domain"]) + list(senti["validation"]["domain"])).items())),
-            "majority_validation_accuracy": majority_accuracy(list(senti["train"]["label"]),
-                                                              list(senti["validation"]["label"])),
+            "domains": dict(
+                sorted(Counter(list(senti["train"]["domain"]) + list(senti["validation"]["domain"])).items())
+            ),
+            "majority_validation_accuracy": majority_accuracy(
+                list(senti["train"]["label"]), list(senti["validation"]["label"])
+            ),
             "tfidf_validation_accuracy": tfidf_text_baseline(
-                list(senti["train"]["sentence"]), list(senti["train"]["label"]),
-                list(senti["validation"]["sentence"]), list(senti["validation"]["label"])),
+                list(senti["train"]["sentence"]),
+                list(senti["train"]["label"]),
+                list(senti["validation"]["sentence"]),
+                list(senti["validation"]["label"]),
+            ),
         },
         "topics": {
             "sizes": {k: len(v) for k, v in topics.items()},
             "topics_seen": sorted(set(topics["train"]["topic"])),
             "topics_held_out": sorted(set(topics["test"]["topic"])),
-            "texts_per_topic": dict(sorted(Counter(list(topics["train"]["topic"]) + list(topics["test"]["topic"])).items())),
+            "texts_per_topic": dict(
+                sorted(Counter(list(topics["train"]["topic"]) + list(topics["test"]["topic"])).items())
+            ),
             "chance_accuracy_3_labels": round(1 / 3, 3),
             "tfidf_label_word_accuracy": zero_shot_tfidf_accuracy(),
         },
@@ -104,32 +114,60 @@ def summary() -> dict[str, Any]:
 
 def tables(info: dict[str, Any] | None = None) -> str:
     """Return the data card's tables as Markdown."""
+    from helpers.book import table  # helpers.book imports this module: the import waits until it is used
+
     info = info or summary()
     p, s, t = info["paraphrase"], info["sentiment"], info["topics"]
     pct = lambda x: f"{100 * x:.1f}%"  # noqa: E731
+    sizes = [
+        ["paraphrase (MRPC schema)", _kv(p["sizes"]), f"equivalent: {_kv(p['equivalent_share'])}"],
+        ["sentiment (SST-2 schema + domain)", _kv(s["sizes"]), f"positive: {_kv(s['positive_share'])}"],
+        [
+            "topics (zero-shot)",
+            _kv(t["sizes"]),
+            f"{len(t['topics_seen'])} seen topics, {len(t['topics_held_out'])} held out",
+        ],
+    ]
+    baselines = [
+        ["paraphrase", "majority class", pct(p["majority_validation_accuracy"]), ""],
+        [
+            "paraphrase",
+            "TF-IDF + logistic regression",
+            pct(p["tfidf_validation"]["accuracy"]),
+            f"{p['tfidf_validation']['f1']:.3f}",
+        ],
+        ["sentiment", "majority class", pct(s["majority_validation_accuracy"]), ""],
+        ["sentiment", "TF-IDF + logistic regression", pct(s["tfidf_validation_accuracy"]), ""],
+        ["topics", "chance (3 candidate labels)", pct(t["chance_accuracy_3_labels"]), ""],
+        ["topics", "TF-IDF match of label word", pct(t["tfidf_label_word_accuracy"]), ""],
+    ]
     lines = [
-        "### Sizes and balance", "",
-        "| set | splits | label balance |", "|---|---|---|",
-        f"| paraphrase (MRPC schema) | {_kv(p['sizes'])} | equivalent: {_kv(p['equivalent_share'])} |",
-        f"| sentiment (SST-2 schema + domain) | {_kv(s['sizes'])} | positive: {_kv(s['positive_share'])} |",
-        f"| topics (zero-shot) | {_kv(t['sizes'])} | {len(t['topics_seen'])} seen topics, "
-        f"{len(t['topics_held_out'])} held out |", "",
-        "### Baselines (validation split; held-out topics for zero-shot)", "",
-        "| set | baseline | accuracy | F1 |", "|---|---|---:|---:|",
-        f"| paraphrase | majority class | {pct(p['majority_validation_accuracy'])} | |",
-        f"| paraphrase | TF-IDF + logistic regression | {pct(p['tfidf_validation']['accuracy'])} "
-        f"| {p['tfidf_validation']['f1']:.3f} |",
-        f"| sentiment | majority class | {pct(s['majority_validation_accuracy'])} | |",
-        f"| sentiment | TF-IDF + logistic regression | {pct(s['tfidf_validation_accuracy'])} | |",
-        f"| topics | chance (3 candidate labels) | {pct(t['chance_accuracy_3_labels'])} | |",
-        f"| topics | TF-IDF match of label word | {pct(t['tfidf_label_word_accuracy'])} | |", "",
-        "### Paraphrase pairs by topic and by kind", "",
-        f"Topics: {_kv(p['topics'])}.", "",
-        f"Kinds (how sentence 2 differs): {_kv(p['kinds'])}.", "",
-        f"Words per sentence: {_kv(p['words_per_sentence'])}.", "",
-        "### Sentiment texts by domain", "", f"{_kv(s['domains'])}.", "",
-        "### Topics", "", f"Held out from training: {', '.join(t['topics_held_out'])}.", "",
-        f"Seen in training: {', '.join(t['topics_seen'])}.", "",
+        "### Sizes and balance",
+        "",
+        *table(["set", "splits", "label balance"], sizes),
+        "",
+        "### Baselines (validation split; held-out topics for zero-shot)",
+        "",
+        *table(["set", "baseline", "accuracy", "F1"], baselines, right=(2, 3)),
+        "",
+        "### Paraphrase pairs by topic and by kind",
+        "",
+        f"Topics: {_kv(p['topics'])}.",
+        "",
+        f"Kinds (how sentence 2 differs): {_kv(p['kinds'])}.",
+        "",
+        f"Words per sentence: {_kv(p['words_per_sentence'])}.",
+        "",
+        "### Sentiment texts by domain",
+        "",
+        f"{_kv(s['domains'])}.",
+        "",
+        "### Topics",
+        "",
+        f"Held out from training: {', '.join(t['topics_held_out'])}.",
+        "",
+        f"Seen in training: {', '.join(t['topics_seen'])}.",
+        "",
     ]
     return "\n".join(lines)
 

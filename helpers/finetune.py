@@ -42,8 +42,10 @@ def prepare_encoder(model: torch.nn.Module, freeze_embeddings: bool) -> list[str
             with torch.no_grad():
                 pooler.weight.copy_(torch.eye(pooler.in_features))
                 pooler.bias.zero_()
-            changes.append(f"pooler started at the identity: its weights look untrained "
-                           f"(singular-value ratio {ratio:.2f} < {NOISE_RATIO}, as random noise)")
+            changes.append(
+                f"pooler started at the identity: its weights look untrained "
+                f"(singular-value ratio {ratio:.2f} < {NOISE_RATIO}, as random noise)"
+            )
         else:
             changes.append(f"pooler kept as pretrained (singular-value ratio {ratio:.2f} >= {NOISE_RATIO}: trained)")
     model.get_input_embeddings().weight.requires_grad_(not freeze_embeddings)

@@ -40,8 +40,7 @@ STAND_INS: dict[str, str] = {
     "HuggingFaceTB/SmolLM2-135M-Instruct": "smollm2",
 }
 # Names whose offline model is the real one (no stand-in message).
-REAL_OFFLINE = {"sentence-transformers/all-MiniLM-L6-v2": ENCODER,
-                "HuggingFaceTB/SmolLM2-135M-Instruct": "smollm2"}
+REAL_OFFLINE = {"sentence-transformers/all-MiniLM-L6-v2": ENCODER, "HuggingFaceTB/SmolLM2-135M-Instruct": "smollm2"}
 DATASETS = {("glue", "mrpc"): data.paraphrase, ("nyu-mll/glue", "mrpc"): data.paraphrase}
 METRICS = {("glue", "mrpc"), ("nyu-mll/glue", "mrpc"), ("accuracy", None), ("f1", None)}
 METRIC_SCRIPT = Path(__file__).resolve().parent / "course_metric.py"
@@ -55,8 +54,9 @@ def endpoint() -> str:
 def hub_answers(timeout: float = 2.0) -> bool:
     """True if the Hub endpoint answers an HTTP request within `timeout` seconds."""
     try:
-        urllib.request.urlopen(urllib.request.Request(endpoint() + "/api/models?limit=1", method="HEAD"),
-                               timeout=timeout)
+        urllib.request.urlopen(
+            urllib.request.Request(endpoint() + "/api/models?limit=1", method="HEAD"), timeout=timeout
+        )
         return True
     except urllib.error.HTTPError:
         return True  # it answered, even if with an error status
@@ -72,15 +72,19 @@ def mode() -> str:
         raise CourseError(f"COURSE_HUB={wanted!r} is not valid: use online, offline or auto.")
     if wanted == "online":
         if not hub_answers():
-            raise CourseError(f"COURSE_HUB=online, but the Hub at {endpoint()} does not answer. Check "
-                              "your network, or set COURSE_HUB=offline to use the course pack.")
+            raise CourseError(
+                f"COURSE_HUB=online, but the Hub at {endpoint()} does not answer. Check "
+                "your network, or set COURSE_HUB=offline to use the course pack."
+            )
         return "online"
     if wanted == "offline" or os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"):
         return "offline"
     if hub_answers():
         return "online"
-    print(f"The Hub at {endpoint()} did not answer within 2 s: using the offline course pack "
-          "(set COURSE_HUB=online to insist on the Hub).")
+    print(
+        f"The Hub at {endpoint()} did not answer within 2 s: using the offline course pack "
+        "(set COURSE_HUB=online to insist on the Hub)."
+    )
     return "offline"
 
 
@@ -90,8 +94,10 @@ def checkpoint(name: str) -> str:
         return name
     if name not in STAND_INS:
         known = "\n    ".join(sorted(STAND_INS))
-        raise CourseError(f"{name!r} has no offline stand-in in the course pack. Known names:\n    "
-                          f"{known}\nTo use any Hub model, go online: COURSE_HUB=online.")
+        raise CourseError(
+            f"{name!r} has no offline stand-in in the course pack. Known names:\n    "
+            f"{known}\nTo use any Hub model, go online: COURSE_HUB=online."
+        )
     artifact = STAND_INS[name]
     path = recipes.encoder_dir() if artifact == ENCODER else pack.ensure(artifact)
     if name in REAL_OFFLINE:
@@ -114,6 +120,21 @@ def provenance(name: str) -> str:
     return name if artifact is None else f"{name} -> offline stand-in: {describe(artifact)}"
 
 
+def quality_known(name: str) -> bool:
+    """True when the model answering for `name` has a known quality: a course-pack stand-in (measured when
+    the pack is built) or a Hub checkpoint; False for a repository tagged `test-fixture` (the tests' tiny
+    random models), whose outputs are meaningless, or when the Hub cannot say."""
+    if mode() == "offline":
+        return True
+    from huggingface_hub import model_info
+
+    try:
+        tags = model_info(name).tags or []
+    except Exception:  # noqa: BLE001 - any failure means we cannot vouch for the model
+        return False
+    return "test-fixture" not in tags
+
+
 def describe(artifact: str) -> str:
     """Return a one-line description of a course-pack artifact."""
     if artifact == ENCODER:
@@ -129,8 +150,10 @@ def load_dataset(path: str, name: str | None = None, **kwargs: Any) -> Any:
         return datasets.load_dataset(path, name, **kwargs)
     if (path, name) not in DATASETS:
         known = ", ".join(f"{p}/{n}" for p, n in DATASETS)
-        raise CourseError(f"No offline course data set for {path!r}, {name!r}. Known: {known}. "
-                          "Go online (COURSE_HUB=online) for other data sets.")
+        raise CourseError(
+            f"No offline course data set for {path!r}, {name!r}. Known: {known}. "
+            "Go online (COURSE_HUB=online) for other data sets."
+        )
     print(f"offline: {path}/{name} -> the course's own paraphrase set in the same schema (see the data card).")
     return DATASETS[(path, name)]()
 

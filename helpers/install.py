@@ -62,8 +62,10 @@ def runtime_requirements() -> list[str]:
     try:
         declared = metadata.requires(DISTRIBUTION) or []
     except metadata.PackageNotFoundError:
-        raise CourseError(f"The course package {DISTRIBUTION!r} is not installed (helpers was found "
-                          "on the path without it). Install it: python -m pip install -e .") from None
+        raise CourseError(
+            f"The course package {DISTRIBUTION!r} is not installed (helpers was found "
+            "on the path without it). Install it: python -m pip install -e ."
+        ) from None
     return [r for r in declared if "extra" not in r]
 
 
@@ -103,9 +105,12 @@ def pip_install(requirements: list[str], no_deps: bool = False) -> float:
     done = subprocess.run(args + (["--no-deps"] if no_deps else []) + requirements, capture_output=True, text=True)
     if done.returncode:
         last = [line for line in done.stderr.strip().splitlines() if line.strip()][-3:]
-        raise CourseError(f"pip could not install {' '.join(requirements)}:\n    " + "\n    ".join(last)
-                          + "\nCheck the internet connection (or your package-index mirror, PIP_INDEX_URL), "
-                          "then run this cell again.")
+        raise CourseError(
+            f"pip could not install {' '.join(requirements)}:\n    "
+            + "\n    ".join(last)
+            + "\nCheck the internet connection (or your package-index mirror, PIP_INDEX_URL), "
+            "then run this cell again."
+        )
     importlib.invalidate_caches()
     return time.perf_counter() - start
 
@@ -157,8 +162,14 @@ def write_cells(paths: list[Path]) -> list[Path]:
         index = bootstrap_index(cells)
         if index is not None and "".join(cells[index]["source"]) == BOOTSTRAP:
             continue
-        cell = {"cell_type": "code", "execution_count": None, "id": "course-package",
-                "metadata": {}, "outputs": [], "source": BOOTSTRAP.splitlines(keepends=True)}
+        cell = {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "course-package",
+            "metadata": {},
+            "outputs": [],
+            "source": BOOTSTRAP.splitlines(keepends=True),
+        }
         if index is None:
             params = next(i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", []))
             cells.insert(params + 1, cell)

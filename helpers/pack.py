@@ -43,14 +43,16 @@ def _hash_file(path: Path) -> str:
 
 def _hash_tree(folder: Path) -> dict[str, str]:
     """Return {relative path: SHA-256} for every file of a folder except artifact.json."""
-    return {p.relative_to(folder).as_posix(): _hash_file(p) for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != "artifact.json"}
+    return {
+        p.relative_to(folder).as_posix(): _hash_file(p)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "artifact.json"
+    }
 
 
 def _recipe_key(artifact: Artifact) -> str:
     """Return a hash of what decides an artifact's content: recipe, data and pack version."""
-    key = json.dumps({"v": PACK_VERSION, "recipe": artifact.recipe, "data": data.fingerprint()},
-                     sort_keys=True)
+    key = json.dumps({"v": PACK_VERSION, "recipe": artifact.recipe, "data": data.fingerprint()}, sort_keys=True)
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -114,10 +116,14 @@ def build(name: str, progress: bool = True) -> dict[str, Any]:
             start = time.perf_counter()
             quality = artifact.build(tmp, progress)
             record = {
-                "name": name, "description": artifact.description, "recipe": artifact.recipe,
-                "recipe_key": _recipe_key(artifact), "quality": quality,
+                "name": name,
+                "description": artifact.description,
+                "recipe": artifact.recipe,
+                "recipe_key": _recipe_key(artifact),
+                "quality": quality,
                 "build_seconds": round(time.perf_counter() - start, 1),
-                "torch_threads": _torch_threads(), "built": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                "torch_threads": _torch_threads(),
+                "built": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                 "files": {rel: [digest, (tmp / rel).stat().st_size] for rel, digest in _hash_tree(tmp).items()},
             }
             (tmp / "artifact.json").write_text(json.dumps(record, indent=2) + "\n")
@@ -128,11 +134,15 @@ def build(name: str, progress: bool = True) -> dict[str, Any]:
     except OSError as exc:
         shutil.rmtree(root / f".tmp-{name}-{os.getpid()}", ignore_errors=True)
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR):
-            raise CourseError(f"The course-pack folder {root} is not writable ({exc.strerror}). Set "
-                              "COURSE_PACK_DIR to a writable folder, e.g. export COURSE_PACK_DIR=/tmp/pack") from exc
+            raise CourseError(
+                f"The course-pack folder {root} is not writable ({exc.strerror}). Set "
+                "COURSE_PACK_DIR to a writable folder, e.g. export COURSE_PACK_DIR=/tmp/pack"
+            ) from exc
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise CourseError(f"The disk holding {root} is full ({exc.strerror}). The pack needs about "
-                              "1 GB: free space there, or set COURSE_PACK_DIR to another folder.") from exc
+            raise CourseError(
+                f"The disk holding {root} is full ({exc.strerror}). The pack needs about "
+                "1 GB: free space there, or set COURSE_PACK_DIR to another folder."
+            ) from exc
         raise
 
 

@@ -6,7 +6,7 @@ chart gets a title and axis labels.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
@@ -14,15 +14,24 @@ from matplotlib.axes import Axes
 
 def style() -> None:
     """Apply the course's plot style (readable sizes, light grid, no top/right spines)."""
-    plt.rcParams.update({
-        "figure.figsize": (6.4, 3.6), "figure.dpi": 100, "axes.grid": True, "grid.alpha": 0.3,
-        "axes.spines.top": False, "axes.spines.right": False, "axes.titleweight": "bold",
-        "font.size": 10, "savefig.bbox": "tight",
-    })
+    plt.rcParams.update(
+        {
+            "figure.figsize": (6.4, 3.6),
+            "figure.dpi": 100,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.titleweight": "bold",
+            "font.size": 10,
+            "savefig.bbox": "tight",
+        }
+    )
 
 
-def bars(labels: Sequence[str], values: Sequence[float], title: str, xlabel: str,
-         ylabel: str = "", limit: float | None = 1.0) -> Axes:
+def bars(
+    labels: Sequence[str], values: Sequence[float], title: str, xlabel: str, ylabel: str = "", limit: float | None = 1.0
+) -> Axes:
     """Horizontal bar chart of `values` per label, each bar annotated with its value."""
     fig, ax = plt.subplots(figsize=(6.4, 0.5 + 0.45 * len(labels)))
     ax.barh(list(labels)[::-1], list(values)[::-1], color="#4C72B0")
@@ -34,8 +43,13 @@ def bars(labels: Sequence[str], values: Sequence[float], title: str, xlabel: str
     return ax
 
 
-def heatmap(matrix: Sequence[Sequence[float]], xlabels: Sequence[str], ylabels: Sequence[str],
-            title: str, ax: Axes | None = None) -> Axes:
+def heatmap(
+    matrix: Sequence[Sequence[float]],
+    xlabels: Sequence[str],
+    ylabels: Sequence[str],
+    title: str,
+    ax: Axes | None = None,
+) -> Axes:
     """Heat map of a matrix (e.g. attention weights) with token labels on both axes."""
     if ax is None:
         _, ax = plt.subplots(figsize=(0.4 * len(xlabels) + 2, 0.4 * len(ylabels) + 1.5))
@@ -48,8 +62,13 @@ def heatmap(matrix: Sequence[Sequence[float]], xlabels: Sequence[str], ylabels: 
     return ax
 
 
-def heatmap_grid(matrices: Sequence[Sequence[Sequence[float]]], labels: Sequence[str],
-                 titles: Sequence[str], suptitle: str, ncols: int = 4) -> plt.Figure:
+def heatmap_grid(
+    matrices: Sequence[Sequence[Sequence[float]]],
+    labels: Sequence[str],
+    titles: Sequence[str],
+    suptitle: str,
+    ncols: int = 4,
+) -> plt.Figure:
     """Grid of small square heat maps (e.g. one per attention head) sharing token labels on the edges."""
     nrows = -(-len(matrices) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(2.3 * ncols, 2.3 * nrows + 0.4), squeeze=False)

@@ -7,7 +7,8 @@ inject for another profile, and checks every value (by name, type and range) bef
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from helpers.errors import CourseError
 
@@ -20,14 +21,34 @@ PROFILES = ("cpu", "gpu", "gpu-on-cpu")
 GPU: dict[str, dict[str, Any]] = {
     "*": {"device": "cuda", "bf16": True},
     "01_pipeline": {"max_new_tokens": 60},
-    "05_finetune_mrpc": {"max_train_samples": 0, "num_train_epochs": 3, "batch_size": 8, "learning_rate": 5e-5,
-                         "freeze_embeddings": False, "label_smoothing": 0.0},
-    "06_training_loop_accelerate": {"max_train_samples": 0, "num_train_epochs": 3, "batch_size": 8,
-                                    "learning_rate": 5e-5, "freeze_embeddings": False, "label_smoothing": 0.0},
+    "05_finetune_mrpc": {
+        "max_train_samples": 0,
+        "num_train_epochs": 3,
+        "batch_size": 8,
+        "learning_rate": 5e-5,
+        "freeze_embeddings": False,
+        "label_smoothing": 0.0,
+    },
+    "06_training_loop_accelerate": {
+        "max_train_samples": 0,
+        "num_train_epochs": 3,
+        "batch_size": 8,
+        "learning_rate": 5e-5,
+        "freeze_embeddings": False,
+        "label_smoothing": 0.0,
+    },
 }
 
-_positive: Callable[[Any], bool] = lambda v: v > 0
-_non_negative: Callable[[Any], bool] = lambda v: v >= 0
+
+def _positive(value: Any) -> bool:
+    """True for a value above 0."""
+    return value > 0
+
+
+def _non_negative(value: Any) -> bool:
+    """True for a value of 0 or more."""
+    return value >= 0
+
 
 # Range rules by parameter name: (predicate, what the predicate means in words).
 RULES: dict[str, tuple[Callable[[Any], bool], str]] = {

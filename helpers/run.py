@@ -1,7 +1,8 @@
 """The notebook runner: executes chapter notebooks headless with papermill and writes a run report.
 
 Maintainers and `make book` use it:
-    python -m helpers.run [--profile cpu|gpu] [--inplace] [-p NAME=VALUE ...] [NOTEBOOK ...]
+    python -m helpers.run [--profile cpu|gpu|gpu-on-cpu] [--inplace] [--record-as WORLD]
+                          [-p NAME=VALUE ...] [NOTEBOOK ...]
 Without --inplace executed copies go to `_build/executed/`; with it the committed notebooks are
 refreshed. A failing notebook is reported in a few lines (notebook, cell, source head, error),
 the runner goes on with the next one, and exits non-zero at the end.
@@ -17,8 +18,9 @@ import resource
 import signal
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from helpers import profiles
 from helpers.errors import CourseError
@@ -39,9 +41,11 @@ def notebook_defaults(path: Path) -> dict[str, Any]:
     try:
         found = papermill.inspect_notebook(str(path))
     except Exception as exc:  # nbformat raises several types for unreadable files
-        raise CourseError(f"{path} is not a readable notebook ({type(exc).__name__}: "
-                          f"{str(exc).splitlines()[0][:200] if str(exc) else 'no detail'}). "
-                          "Restore it from git, or delete it and run again.") from exc
+        raise CourseError(
+            f"{path} is not a readable notebook ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0][:200] if str(exc) else 'no detail'}). "
+            "Restore it from git, or delete it and run again."
+        ) from exc
     return {name: profiles.parse_value(p["default"]) for name, p in found.items()}
 
 
@@ -104,8 +108,13 @@ def execute(path: Path, profile: str, extra: dict[str, Any], out_dir: Path | Non
     try:
         with deadline(limit):
             papermill.execute_notebook(
-                str(path), str(target), parameters=values, cwd=str(path.parent),
-                progress_bar=False, log_output=False, execution_timeout=limit,
+                str(path),
+                str(target),
+                parameters=values,
+                cwd=str(path.parent),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=limit,
             )
         record["status"] = "ok"
     except Exception as exc:  # a failing notebook is reported, then the run goes on
@@ -165,8 +174,12 @@ def write_report(records: list[dict[str, Any]], profile: str, folder: Path) -> P
         previous = {}
     previous.update({r["notebook"]: r for r in records})
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    report = {"profile": profile, "finished": stamp, "environment": environment(),
-              "notebooks": [previous[k] for k in sorted(previous)]}
+    report = {
+        "profile": profile,
+        "finished": stamp,
+        "environment": environment(),
+        "notebooks": [previous[k] for k in sorted(previous)],
+    }
     path.write_text(json.dumps(report, indent=2) + "\n")
     path.with_suffix(".md").write_text(markdown_table(report))
     return path
@@ -178,11 +191,18 @@ def markdown_table(report: dict[str, Any]) -> str:
     device = "cuda" if env["gpu"] != "none" else "cpu"
     lines = ["| notebook | status | seconds | profile | device | last run |", "|---|---|---:|---|---|---|"]
     for r in report["notebooks"]:
-        lines.append(f"| {r['notebook']} | {r['status']} | {r['seconds']} | {r['profile']} | {device} "
-                     f"| {r.get('finished', report['finished'])} |")
+        lines.append(
+            f"| {r['notebook']} | {r['status']} | {r['seconds']} | {r['profile']} | {device} "
+            f"| {r.get('finished', report['finished'])} |"
+        )
     versions = ", ".join(f"{k} {v}" for k, v in env.items() if k not in ("cpu", "gpu", "machine"))
-    lines += ["", f"Run finished {report['finished']} on {env['cpu']}, GPU: {env['gpu']}.", "",
-              f"Versions: {versions}.", ""]
+    lines += [
+        "",
+        f"Run finished {report['finished']} on {env['cpu']}, GPU: {env['gpu']}.",
+        "",
+        f"Versions: {versions}.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -199,10 +219,22 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the process exit code."""
     parser = argparse.ArgumentParser(prog="python -m helpers.run", description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="notebook paths or stems (default: all)")
-    parser.add_argument("--profile", default="cpu", help="cpu (default) or gpu")
+    parser.add_argument("--profile", default="cpu", help="cpu (default), gpu or gpu-on-cpu")
     parser.add_argument("--inplace", action="store_true", help="refresh the committed notebooks")
-    parser.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
-                        help="override one parameter (repeatable)")
+    parser.add_argument(
+        "--record-as",
+        default=None,
+        metavar="WORLD",
+        help="name of the report (default: the profile), e.g. online-localhub",
+    )
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override one parameter (repeatable)",
+    )
     args = parser.parse_args(argv)
     try:
         if args.profile not in profiles.PROFILES:
@@ -228,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         if record["status"] != "ok":
             print(record["error"], file=sys.stderr, flush=True)
         records.append(record)
-    report = write_report(records, args.profile, COMMITTED_REPORTS if args.inplace else REPORTS)
+    report = write_report(records, args.record_as or args.profile, COMMITTED_REPORTS if args.inplace else REPORTS)
     failed = [r["notebook"] for r in records if r["status"] != "ok"]
     print(f"report: {report}; {len(records) - len(failed)} ok, {len(failed)} failed")
     return 1 if failed else 0

@@ -46,8 +46,10 @@ def check_device(device: str) -> str:
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if device == "cuda" and not torch.cuda.is_available():
-        raise CourseError("device='cuda' was asked for, but no CUDA GPU is visible. Use device='auto' or 'cpu' on "
-                          "this machine (on Colab: Runtime > Change runtime type > a GPU, then run again).")
+        raise CourseError(
+            "device='cuda' was asked for, but no CUDA GPU is visible. Use device='auto' or 'cpu' on "
+            "this machine (on Colab: Runtime > Change runtime type > a GPU, then run again)."
+        )
     return device
 
 
@@ -64,6 +66,8 @@ def start(seed: int = 42, device: str = "auto") -> str:
     device = check_device(device)
     torch.set_num_threads(os.cpu_count() or 1)
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
-    print(f"torch {torch.__version__} | transformers {transformers.__version__} | "
-          f"{os.cpu_count()} CPU cores, {gpu} | device={device} | hub mode: {hub.mode()}")
+    print(
+        f"torch {torch.__version__} | transformers {transformers.__version__} | "
+        f"{os.cpu_count()} CPU cores, {gpu} | device={device} | hub mode: {hub.mode()}"
+    )
     return device

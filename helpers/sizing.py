@@ -14,14 +14,34 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-STAND_IN_CPU: dict[str, Any] = {"max_train_samples": 0, "num_train_epochs": 5, "batch_size": 16,
-                                "learning_rate": 1e-4, "freeze_embeddings": True, "label_smoothing": 0.1,
-                                "fp16": False, "bf16": False}
-OFFICIAL: dict[str, Any] = {"max_train_samples": 0, "num_train_epochs": 3, "batch_size": 8, "learning_rate": 5e-5,
-                            "freeze_embeddings": False, "label_smoothing": 0.0, "fp16": False, "bf16": False}
+STAND_IN_CPU: dict[str, Any] = {
+    "max_train_samples": 0,
+    "num_train_epochs": 5,
+    "batch_size": 16,
+    "learning_rate": 1e-4,
+    "freeze_embeddings": True,
+    "label_smoothing": 0.1,
+    "fp16": False,
+    "bf16": False,
+    "parallel_train_samples": 256,
+}
+# parallel_train_samples: chapter 6's 1- vs 2-process comparison stays small wherever a 110M-parameter
+# model runs it (on a one-GPU machine it runs on the CPU).
+OFFICIAL: dict[str, Any] = {
+    "max_train_samples": 0,
+    "num_train_epochs": 3,
+    "batch_size": 8,
+    "learning_rate": 5e-5,
+    "freeze_embeddings": False,
+    "label_smoothing": 0.0,
+    "fp16": False,
+    "bf16": False,
+    "parallel_train_samples": 64,
+}
 CPU_BUDGET_S = 360  # training time a CPU run of a real checkpoint aims at (chapter 5's whole page: < 15 min)
 SUBSETS = (2048, 1024, 512, 256, 128)  # a coarse ladder: timing noise rarely changes the choice
 TOKENS_PER_PAIR = 64  # assumed padded length of an MRPC pair in the timed step
@@ -40,8 +60,15 @@ class Recipe:
         return f"recipe: {shown}\n  why: {self.reason}"
 
 
-def choose(values: dict[str, Any], *, device: str, stand_in: bool, train_pairs: int,
-           step_seconds: Callable[[int], float] | None = None, budget_s: float = CPU_BUDGET_S) -> Recipe:
+def choose(
+    values: dict[str, Any],
+    *,
+    device: str,
+    stand_in: bool,
+    train_pairs: int,
+    step_seconds: Callable[[int], float] | None = None,
+    budget_s: float = CPU_BUDGET_S,
+) -> Recipe:
     """Return the recipe for these notebook `values` on `device`; explicit values (not the cell's default) win."""
     explicit = {k: v for k, v in values.items() if k in STAND_IN_CPU and v != STAND_IN_CPU[k]}
     estimate = None
@@ -52,7 +79,10 @@ def choose(values: dict[str, Any], *, device: str, stand_in: bool, train_pairs: 
         base = {**OFFICIAL, precision: True}
         reason = f"a CUDA GPU: the official course recipe (whole split, 3 epochs, lr 5e-5, batch 8, {precision})"
     elif stand_in:
-        base, reason = STAND_IN_CPU, "the CPU with the course-pack stand-in: the recipe tuned for it (the cell's values)"
+        base, reason = (
+            STAND_IN_CPU,
+            "the CPU with the course-pack stand-in: the recipe tuned for it (the cell's values)",
+        )
     else:
         if step_seconds is None:
             raise ValueError("a CPU run of a real checkpoint needs step_seconds to estimate its time")
@@ -68,10 +98,17 @@ def choose(values: dict[str, Any], *, device: str, stand_in: bool, train_pairs: 
         subset = 0 if full <= budget_s else (fits[0] if fits else SUBSETS[-1])
         estimate = seconds(subset or train_pairs)
         base = {**OFFICIAL, "max_train_samples": subset}
-        reason = (f"the CPU with a real checkpoint: one training step of {batch} pairs took {per_step:.2f} s here, "
-                  f"so the official recipe ({epochs} epochs x {train_pairs:,} pairs) would take about "
-                  f"{full / 60:.0f} min; " + ("it fits" if subset == 0 else f"training on {subset} of them")
-                  + f" takes about {estimate / 60:.1f} min (budget {budget_s / 60:.0f} min)")
+        reason = (
+            f"the CPU with a real checkpoint: one training step of {batch} pairs took {per_step:.2f} s here, "
+            f"so the official recipe ({epochs} epochs x {train_pairs:,} pairs) would take about "
+            f"{full / 60:.1f} min; "
+            + (
+                "that fits the budget"
+                if subset == 0
+                else f"training on {subset} of them takes about {estimate / 60:.1f} min"
+            )
+            + f" (budget {budget_s / 60:.0f} min)"
+        )
     chosen = {k: explicit.get(k, base[k]) if k in base else v for k, v in values.items()}
     if explicit:
         reason += "; kept your " + ", ".join(f"{k}={v}" for k, v in explicit.items())

@@ -64,7 +64,7 @@ def test_paraphrase_has_hard_negatives_and_many_topics():
 def test_no_identical_pairs_and_no_duplicates_across_splits(para):
     seen: dict[str, str] = {}
     for name, split in para.items():
-        for s1, s2 in zip(split["sentence1"], split["sentence2"]):
+        for s1, s2 in zip(split["sentence1"], split["sentence2"], strict=True):
             assert normalize(s1) != normalize(s2)
             for sentence in (s1, s2):
                 key = normalize(sentence)
@@ -73,8 +73,7 @@ def test_no_identical_pairs_and_no_duplicates_across_splits(para):
 
 
 def test_paraphrase_lengths(para):
-    words = [len(s.split()) for split in para.values() for col in ("sentence1", "sentence2")
-             for s in split[col]]
+    words = [len(s.split()) for split in para.values() for col in ("sentence1", "sentence2") for s in split[col]]
     assert min(words) >= 8 and max(words) <= 40
 
 
@@ -106,8 +105,10 @@ def test_topics_counts_and_held_out_split(topics):
 
 
 def test_near_duplicates_are_absent_within_each_set(senti, topics):
-    for texts in (list(senti["train"]["sentence"]) + list(senti["validation"]["sentence"]),
-                  list(topics["train"]["text"]) + list(topics["test"]["text"])):
+    for texts in (
+        list(senti["train"]["sentence"]) + list(senti["validation"]["sentence"]),
+        list(topics["train"]["text"]) + list(topics["test"]["text"]),
+    ):
         token_sets = [frozenset(normalize(t).split()) for t in texts if len(t.split()) >= 8]
         close = [(a, b) for a, b in combinations(token_sets, 2) if len(a & b) / len(a | b) > 0.9]
         assert not close

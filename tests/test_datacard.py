@@ -15,8 +15,9 @@ def test_majority_accuracy_by_hand():
 def test_tfidf_pair_baseline_learns_an_easy_toy_task():
     same = [("the cat sat on the mat", "the cat sat on the mat today"), ("rain in spain", "rain in spain again")]
     diff = [("the cat sat on the mat", "stocks fell sharply"), ("rain in spain", "a new phone launched")]
-    rows = [{"sentence1": a, "sentence2": b, "label": 1} for a, b in same * 10] + \
-           [{"sentence1": a, "sentence2": b, "label": 0} for a, b in diff * 10]
+    rows = [{"sentence1": a, "sentence2": b, "label": 1} for a, b in same * 10] + [
+        {"sentence1": a, "sentence2": b, "label": 0} for a, b in diff * 10
+    ]
     toy = Dataset.from_list(rows)
     assert datacard.tfidf_pair_baseline(toy, toy)["accuracy"] == 1.0
 

@@ -2,9 +2,16 @@
 
 import pytest
 import torch
-from transformers import (AlbertConfig, AlbertForSequenceClassification, BertConfig, BertForSequenceClassification,
-                          DistilBertConfig, DistilBertForSequenceClassification, RobertaConfig,
-                          RobertaForSequenceClassification)
+from transformers import (
+    AlbertConfig,
+    AlbertForSequenceClassification,
+    BertConfig,
+    BertForSequenceClassification,
+    DistilBertConfig,
+    DistilBertForSequenceClassification,
+    RobertaConfig,
+    RobertaForSequenceClassification,
+)
 
 from helpers.finetune import NOISE_RATIO, pooler_layer, prepare_encoder, spectral_ratio
 
@@ -14,8 +21,14 @@ HIDDEN = 64
 def tiny_bert() -> BertForSequenceClassification:
     """A 2-layer BERT classifier with a randomly initialised (untrained) pooler."""
     torch.manual_seed(0)
-    config = BertConfig(vocab_size=100, hidden_size=HIDDEN, num_hidden_layers=2, num_attention_heads=2,
-                        intermediate_size=32, num_labels=2)
+    config = BertConfig(
+        vocab_size=100,
+        hidden_size=HIDDEN,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=32,
+        num_labels=2,
+    )
     return BertForSequenceClassification(config)
 
 
@@ -53,15 +66,30 @@ def test_trained_pooler_is_left_alone_and_nothing_frozen():
     assert changes[-1] == f"trainable parameters: {total / 1e6:.1f}M of {total / 1e6:.1f}M"
 
 
-@pytest.mark.parametrize("build", [
-    lambda: DistilBertForSequenceClassification(DistilBertConfig(vocab_size=100, dim=32, n_layers=1, n_heads=2,
-                                                                 hidden_dim=64)),
-    lambda: AlbertForSequenceClassification(AlbertConfig(vocab_size=100, embedding_size=16, hidden_size=32,
-                                                         num_hidden_layers=1, num_attention_heads=2,
-                                                         intermediate_size=64)),
-    lambda: RobertaForSequenceClassification(RobertaConfig(vocab_size=100, hidden_size=32, num_hidden_layers=1,
-                                                           num_attention_heads=2, intermediate_size=64)),
-], ids=["distilbert", "albert", "roberta"])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: DistilBertForSequenceClassification(
+            DistilBertConfig(vocab_size=100, dim=32, n_layers=1, n_heads=2, hidden_dim=64)
+        ),
+        lambda: AlbertForSequenceClassification(
+            AlbertConfig(
+                vocab_size=100,
+                embedding_size=16,
+                hidden_size=32,
+                num_hidden_layers=1,
+                num_attention_heads=2,
+                intermediate_size=64,
+            )
+        ),
+        lambda: RobertaForSequenceClassification(
+            RobertaConfig(
+                vocab_size=100, hidden_size=32, num_hidden_layers=1, num_attention_heads=2, intermediate_size=64
+            )
+        ),
+    ],
+    ids=["distilbert", "albert", "roberta"],
+)
 def test_other_architectures_do_not_crash(build):
     torch.manual_seed(0)
     model = build()

@@ -88,8 +88,9 @@ def test_unknown_offline_dataset_is_a_clear_error(monkeypatch):
         hub.load_dataset("imdb")
 
 
-@pytest.mark.parametrize("path, config, keys", [("glue", "mrpc", {"accuracy", "f1"}),
-                                                ("accuracy", None, {"accuracy"}), ("f1", None, {"f1"})])
+@pytest.mark.parametrize(
+    "path, config, keys", [("glue", "mrpc", {"accuracy", "f1"}), ("accuracy", None, {"accuracy"}), ("f1", None, {"f1"})]
+)
 def test_offline_metrics_agree_with_scikit_learn(monkeypatch, path, config, keys):
     monkeypatch.setenv("COURSE_HUB", "offline")
     rng = random.Random(1)

@@ -98,7 +98,9 @@ def fresh_env(tmp_path_factory):
     venv = tmp_path_factory.mktemp("venv")
     _run([sys.executable, "-m", "venv", str(venv)])
     python = venv / "bin" / "python"
-    _run([str(python), "-m", "pip", "install", "-q", "--no-index", "--find-links", str(house), "papermill", "ipykernel"])
+    _run(
+        [str(python), "-m", "pip", "install", "-q", "--no-index", "--find-links", str(house), "papermill", "ipykernel"]
+    )
     return python, wheel, house
 
 
@@ -108,10 +110,32 @@ def _execute_alone(python: Path, wheel: Path, house: Path, notebook: Path, folde
     copy = folder / notebook.name
     shutil.copy(notebook, copy)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "COURSE_"))}
-    env.update(COURSE_PACKAGE=str(wheel), COURSE_HUB="offline", HF_HUB_OFFLINE="1", PIP_NO_INDEX="1",
-               PIP_FIND_LINKS=str(house), PIP_DISABLE_PIP_VERSION_CHECK="1", PATH=f"{python.parent}:{env['PATH']}")
-    _run([str(NONET), str(python), "-m", "papermill", "-k", "python3", "--cwd", str(folder),
-          str(copy), str(folder / f"out-{notebook.name}")], env=env, cwd=folder, timeout=900)
+    env.update(
+        COURSE_PACKAGE=str(wheel),
+        COURSE_HUB="offline",
+        HF_HUB_OFFLINE="1",
+        PIP_NO_INDEX="1",
+        PIP_FIND_LINKS=str(house),
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        PATH=f"{python.parent}:{env['PATH']}",
+    )
+    _run(
+        [
+            str(NONET),
+            str(python),
+            "-m",
+            "papermill",
+            "-k",
+            "python3",
+            "--cwd",
+            str(folder),
+            str(copy),
+            str(folder / f"out-{notebook.name}"),
+        ],
+        env=env,
+        cwd=folder,
+        timeout=900,
+    )
     cells = json.loads((folder / f"out-{notebook.name}").read_text())["cells"]
     return "\n".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []))
 

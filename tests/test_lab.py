@@ -41,8 +41,7 @@ def lab_settings(folder: Path) -> Path:
     """User settings for the test server: no autosave, no news or update checks."""
     for plugin, values in {
         "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
-        "@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
-                                                         "checkForUpdates": False},
+        "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
     }.items():
         path = folder / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,17 +56,24 @@ def lab(tmp_path_factory):
         pytest.skip(f"{JUPYTER} is missing: run `make setup` first")
     tmp = tmp_path_factory.mktemp("lab")
     port, token = free_port(), secrets.token_hex(16)
-    command = [str(JUPYTER), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               f"--IdentityProvider.token={token}", f"--notebook-dir={NOTEBOOKS}",
-               "--ServerApp.open_browser=False", "--ServerApp.port_retries=0",
-               f"--LabApp.user_settings_dir={lab_settings(tmp / 'settings')}",
-               f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
-               # checkpoints in tmp, not in notebooks/.ipynb_checkpoints
-               f"--FileCheckpoints.checkpoint_dir={tmp / 'checkpoints'}"]
+    command = [
+        str(JUPYTER),
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--notebook-dir={NOTEBOOKS}",
+        "--ServerApp.open_browser=False",
+        "--ServerApp.port_retries=0",
+        f"--LabApp.user_settings_dir={lab_settings(tmp / 'settings')}",
+        f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
+        # checkpoints in tmp, not in notebooks/.ipynb_checkpoints
+        f"--FileCheckpoints.checkpoint_dir={tmp / 'checkpoints'}",
+    ]
     if os.geteuid() == 0:
         command.append("--allow-root")
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "COURSE_HUB": "offline",
-           "JUPYTER_RUNTIME_DIR": str(tmp / "runtime")}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "COURSE_HUB": "offline", "JUPYTER_RUNTIME_DIR": str(tmp / "runtime")}
     log = open(tmp / "server.log", "w+")
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}/"
@@ -134,8 +140,10 @@ def test_run_first_cells_in_jupyterlab(lab, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     context.set_default_timeout(30_000)
     writes = []  # the test must not save into the working tree
-    context.on("request", lambda r: r.method in ("PUT", "PATCH") and "/api/contents/" in r.url
-               and writes.append(f"{r.method} {r.url}"))
+    context.on(
+        "request",
+        lambda r: r.method in ("PUT", "PATCH") and "/api/contents/" in r.url and writes.append(f"{r.method} {r.url}"),
+    )
     errors = []
     try:
         page = context.new_page()
@@ -152,11 +160,11 @@ def test_run_first_cells_in_jupyterlab(lab, browser):
             page.keyboard.press("Shift+Enter")
             prompt = cell.locator(".jp-InputArea-prompt").element_handle()
             try:  # "[*]:" while it runs, "[n]:" when done
-                page.wait_for_function("el => /\\[\\d+\\]/.test(el.textContent)", arg=prompt,
-                                       timeout=CELL_S * 1000)
+                page.wait_for_function("el => /\\[\\d+\\]/.test(el.textContent)", arg=prompt, timeout=CELL_S * 1000)
             except Exception as exc:
-                raise AssertionError(f"code cell {k + 1} of {name} did not finish in {CELL_S} s:"
-                                     f"\n{log_tail()}") from exc
+                raise AssertionError(
+                    f"code cell {k + 1} of {name} did not finish in {CELL_S} s:\n{log_tail()}"
+                ) from exc
             outputs.append(cell.locator(".jp-OutputArea").inner_text())
             assert "Traceback" not in outputs[-1], f"cell {k + 1} of {name} failed:\n{outputs[-1]}"
         cells.first.evaluate("el => el.scrollIntoView({block: 'start'})")  # the cells just run

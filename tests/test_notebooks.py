@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from helpers import run
+from helpers import book, checks, run
 
 NOTEBOOKS = run.resolve([])
 
@@ -41,19 +41,38 @@ def test_every_plot_has_alt_text(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_anatomy_title_learn_box_summary_exercises_hidden_solutions(path):
+def test_anatomy_title_learn_box_summary_exercises_quiz(path):
     nb = cells(path)
     first = "".join(nb[0]["source"])
     assert first.startswith("# ") and "What you will learn" in first
     markdown = "\n".join("".join(c["source"]) for c in nb if c["cell_type"] == "markdown")
-    assert "## Summary" in markdown and "## Exercises" in markdown
-    hidden = [c for c in nb if "hide-cell" in c.get("metadata", {}).get("tags", [])]
-    checks = [c for c in nb if "helpers.checks.check(" in "".join(c["source"])]
-    assert len(hidden) >= 2 and len(checks) >= 2
+    assert "## Summary" in markdown and "## Exercises" in markdown and "### Quiz" in markdown
+    code = ["".join(c["source"]) for c in nb if c["cell_type"] == "code"]
+    name = f"ch{path.name[:2]}"
+    numbers = [int(m.group(2)) for c in code for m in book.EXERCISE_CALL.finditer(c)]
+    assert sorted(numbers) == sorted(e.number for e in checks.chapter(name).exercises)
+    assert sum(bool(book.QUIZ_CALL.search(c)) for c in code) == 1
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_run_all_never_runs_a_solution_and_the_committed_run_says_not_yet(path):
+    nb = cells(path)
+    code = "\n".join("".join(c["source"]) for c in nb if c["cell_type"] == "code")
+    assert not any("hide-cell" in c.get("metadata", {}).get("tags", []) for c in nb)
+    for item in checks.chapter(f"ch{path.name[:2]}").exercises:
+        assert item.solution.strip() not in code, f"exercise {item.number}'s solution is in the notebook"
+    verdicts = [
+        "".join("".join(o.get("text", "")) for o in c.get("outputs", []))
+        for c in nb
+        if c["cell_type"] == "code"
+        and (book.EXERCISE_CALL.search("".join(c["source"])) or book.QUIZ_CALL.search("".join(c["source"])))
+    ]
+    lines = [line for text in verdicts for line in text.splitlines() if line.strip()]
+    assert lines and all(": not yet - " in line for line in lines), lines
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_checkpoints_are_named_through_the_hub_helper(path):
     source = "\n".join("".join(c["source"]) for c in cells(path) if c["cell_type"] == "code")
-    for call in ("from_pretrained(\"", "from_pretrained('", "pipeline(model=\"", "model=\"distilbert"):
+    for call in ('from_pretrained("', "from_pretrained('", 'pipeline(model="', 'model="distilbert'):
         assert call not in source, f"name checkpoints with helpers.hub.checkpoint(...), not {call}..."

@@ -132,6 +132,7 @@ def test_unknown_artifact_is_refused():
 
 # --- the real stand-ins (built once in the default pack folder; minutes when cold) -----------
 
+
 @pytest.mark.slow
 def test_sentiment_stand_in_quality():
     from transformers import pipeline
@@ -142,10 +143,11 @@ def test_sentiment_stand_in_quality():
     val = data.sentiment()["validation"]
     predicted = [p["label"] for p in classifier(list(val["sentence"]))]
     truth = [["NEGATIVE", "POSITIVE"][y] for y in val["label"]]
-    accuracy = sum(p == t for p, t in zip(predicted, truth)) / len(truth)
-    baseline = recipes.embedding_baseline(list(val["sentence"]), [["negative", "positive"]] * len(val),
-                                          "This example is about {}.")
-    baseline_accuracy = sum(b.upper() == t for b, t in zip(baseline, truth)) / len(truth)
+    accuracy = sum(p == t for p, t in zip(predicted, truth, strict=True)) / len(truth)
+    baseline = recipes.embedding_baseline(
+        list(val["sentence"]), [["negative", "positive"]] * len(val), "This example is about {}."
+    )
+    baseline_accuracy = sum(b.upper() == t for b, t in zip(baseline, truth, strict=True)) / len(truth)
     assert accuracy >= 0.90 and accuracy > baseline_accuracy
     seed = classifier(["I've been waiting for a HuggingFace course my whole life.", "I hate this so much!"])
     assert [s["label"] for s in seed] == ["POSITIVE", "NEGATIVE"]
@@ -159,10 +161,11 @@ def test_zero_shot_stand_in_quality_on_unseen_topics():
     cases = recipes.zero_shot_cases()
     hits = sum(classifier(text, candidate_labels=labels)["labels"][0] == topic for text, topic, labels in cases)
     baseline = recipes.embedding_baseline([c[0] for c in cases], [c[2] for c in cases], "This example is about {}.")
-    baseline_hits = sum(b == c[1] for b, c in zip(baseline, cases))
+    baseline_hits = sum(b == c[1] for b, c in zip(baseline, cases, strict=True))
     assert hits / len(cases) >= 0.80 and hits >= baseline_hits
-    seed = classifier("This is a course about the Transformers library",
-                      candidate_labels=["education", "politics", "business"])
+    seed = classifier(
+        "This is a course about the Transformers library", candidate_labels=["education", "politics", "business"]
+    )
     assert seed["labels"][0] == "education"
 
 
@@ -177,5 +180,5 @@ def test_generation_stand_in_loads_fast_and_generates():
     assert time.perf_counter() - start < 10
     prompt = "Once upon a time, in a small village,"
     ids = model.generate(**tokenizer(prompt, return_tensors="pt"), max_new_tokens=20, do_sample=False)
-    new_words = tokenizer.decode(ids[0], skip_special_tokens=True)[len(prompt):].split()
+    new_words = tokenizer.decode(ids[0], skip_special_tokens=True)[len(prompt) :].split()
     assert sum(w.strip(".,;:!?'\"").isalpha() for w in new_words) >= 8  # mostly real words

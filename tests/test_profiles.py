@@ -5,8 +5,15 @@ import pytest
 from helpers import profiles
 from helpers.errors import CourseError
 
-DEFAULTS = {"num_train_epochs": 3, "batch_size": 16, "learning_rate": 2e-5, "device": "cpu",
-            "bf16": False, "max_train_samples": 400, "checkpoint": "bert-base-uncased"}
+DEFAULTS = {
+    "num_train_epochs": 3,
+    "batch_size": 16,
+    "learning_rate": 2e-5,
+    "device": "cpu",
+    "bf16": False,
+    "max_train_samples": 400,
+    "checkpoint": "bert-base-uncased",
+}
 
 
 def test_cpu_profile_changes_nothing():
@@ -30,16 +37,19 @@ def test_unknown_parameter_lists_valid_names():
         profiles.validate("nb.ipynb", {"epochs": 3}, DEFAULTS)
 
 
-@pytest.mark.parametrize("name, value, message", [
-    ("num_train_epochs", -1, "must be > 0"),
-    ("batch_size", 0, "must be > 0"),
-    ("learning_rate", 0.0, "must be > 0"),
-    ("max_train_samples", -5, ">= 0"),
-    ("device", "tpu", "'auto', 'cpu' or 'cuda'"),
-    ("num_train_epochs", "three", "must be of type int"),
-    ("bf16", 1, "must be of type bool"),
-    ("batch_size", 8.5, "must be of type int"),
-])
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("num_train_epochs", -1, "must be > 0"),
+        ("batch_size", 0, "must be > 0"),
+        ("learning_rate", 0.0, "must be > 0"),
+        ("max_train_samples", -5, ">= 0"),
+        ("device", "tpu", "'auto', 'cpu' or 'cuda'"),
+        ("num_train_epochs", "three", "must be of type int"),
+        ("bf16", 1, "must be of type bool"),
+        ("batch_size", 8.5, "must be of type int"),
+    ],
+)
 def test_bad_values_are_refused(name, value, message):
     with pytest.raises(CourseError, match=message):
         profiles.validate("nb.ipynb", {name: value}, DEFAULTS)
@@ -49,8 +59,9 @@ def test_good_values_pass_and_int_may_stand_for_float():
     profiles.validate("nb.ipynb", {"learning_rate": 1, "num_train_epochs": 1, "bf16": True}, DEFAULTS)
 
 
-@pytest.mark.parametrize("text, value", [("3", 3), ("2e-5", 2e-5), ("True", True), ("cuda", "cuda"),
-                                         ("None", None), ("'a b'", "a b")])
+@pytest.mark.parametrize(
+    "text, value", [("3", 3), ("2e-5", 2e-5), ("True", True), ("cuda", "cuda"), ("None", None), ("'a b'", "a b")]
+)
 def test_parse_value(text, value):
     assert profiles.parse_value(text) == value
 

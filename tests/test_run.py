@@ -16,8 +16,9 @@ pytestmark = pytest.mark.slow  # each case starts a Jupyter kernel (a few second
 
 def runner(*args: str, env_dir=None) -> subprocess.CompletedProcess:
     """Run `python -m helpers.run ARGS` in a subprocess and capture its output."""
-    return subprocess.run([sys.executable, "-m", "helpers.run", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "helpers.run", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_good_notebook_runs_and_is_reported(tmp_path, build_dir):
@@ -65,14 +66,17 @@ def test_corrupted_notebook_is_a_clear_error(tmp_path, build_dir):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--profile", "tpu"], "Unknown profile 'tpu'. Valid profiles: cpu, gpu"),
-    (["--profile", "gpu"], "needs a CUDA GPU"),
-    (["no_such_notebook"], "No notebook 'no_such_notebook'. Known notebooks: 00_setup"),
-    (["00_setup", "-p", "epochs=3"], "unknown parameter 'epochs'. Valid parameters: device, seed"),
-    (["00_setup", "-p", "seed=-1"], "'seed' must be >= 0"),
-    (["00_setup", "-p", "seed"], "must look like NAME=VALUE"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--profile", "tpu"], "Unknown profile 'tpu'. Valid profiles: cpu, gpu"),
+        (["--profile", "gpu"], "needs a CUDA GPU"),
+        (["no_such_notebook"], "No notebook 'no_such_notebook'. Known notebooks: 00_setup"),
+        (["00_setup", "-p", "epochs=3"], "unknown parameter 'epochs'. Valid parameters: device, seed"),
+        (["00_setup", "-p", "seed=-1"], "'seed' must be >= 0"),
+        (["00_setup", "-p", "seed"], "must look like NAME=VALUE"),
+    ],
+)
 def test_bad_input_is_refused_before_running(args, message, build_dir):
     result = runner(*args)
     assert result.returncode == 2

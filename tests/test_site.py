@@ -13,8 +13,8 @@ Remote requests are aborted and reported: the site must read offline.
 from __future__ import annotations
 
 import functools
-import json
 import http.server
+import json
 import os
 import threading
 from dataclasses import dataclass, field
@@ -37,8 +37,11 @@ ALLOWED_REMOTE: dict[str, str] = {}
 
 def site_pages() -> list[str]:
     """Every HTML page of the built site, relative to its root (genindex and search included)."""
-    return sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
-                  if not NOT_PAGES & set(p.relative_to(SITE).parts[:-1]))
+    return sorted(
+        p.relative_to(SITE).as_posix()
+        for p in SITE.rglob("*.html")
+        if not NOT_PAGES & set(p.relative_to(SITE).parts[:-1])
+    )
 
 
 def chapter_pages(pattern: str = "0[1-9]_*.html") -> list[str]:
@@ -50,15 +53,13 @@ def chapter_pages(pattern: str = "0[1-9]_*.html") -> list[str]:
 def site_url():
     """Serve the built site on a free localhost port for the module's tests."""
     if not (SITE / "index.html").is_file():
-        pytest.skip(f"{SITE / 'index.html'} is missing: "
-                    "build the book first: python -m helpers.book")
+        pytest.skip(f"{SITE / 'index.html'} is missing: build the book first: python -m helpers.book")
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):  # keep the pytest output clean
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(Quiet, directory=str(SITE)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -108,19 +109,24 @@ def visit(context, site_url: str, path: str) -> PageReport:
     report = PageReport(path)
     page = context.new_page()
     start = len(context.remote)
-    page.on("console", lambda m: m.type == "error" and report.console_errors.append(
-        f"{m.text} ({m.location.get('url', '')})"))
+    page.on(
+        "console",
+        lambda m: m.type == "error" and report.console_errors.append(f"{m.text} ({m.location.get('url', '')})"),
+    )
     page.on("pageerror", lambda e: report.console_errors.append(f"uncaught: {e}"))
-    page.on("response", lambda r: r.status >= 400 and r.url.startswith(site_url)
-            and report.bad_responses.append(f"{r.status} {r.url}"))
-    page.on("requestfailed", lambda r: r.url.startswith(site_url)
-            and report.bad_responses.append(f"failed ({r.failure}) {r.url}"))
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and r.url.startswith(site_url) and report.bad_responses.append(f"{r.status} {r.url}"),
+    )
+    page.on(
+        "requestfailed",
+        lambda r: r.url.startswith(site_url) and report.bad_responses.append(f"failed ({r.failure}) {r.url}"),
+    )
     page.goto(site_url + path, wait_until="load")
     page.wait_for_load_state("networkidle")
     report.remote = context.remote[start:]
     # An aborted remote request also logs "Failed to load resource": report it as remote only.
-    report.console_errors = [e for e in report.console_errors
-                             if not any(u in e for u in report.remote)]
+    report.console_errors = [e for e in report.console_errors if not any(u in e for u in report.remote)]
     for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
         if href.startswith(site_url):
             target = SITE / unquote(urlsplit(href).path).lstrip("/")
@@ -168,8 +174,10 @@ def test_every_page_asset_loads(crawl):
 
 def test_no_remote_requests(crawl):
     """The site is read offline: no page may fetch from another origin (links are fine)."""
-    remote = {path: [u for u in urls if urlsplit(u).hostname not in ALLOWED_REMOTE]
-              for path, urls in problems(crawl, "remote").items()}
+    remote = {
+        path: [u for u in urls if urlsplit(u).hostname not in ALLOWED_REMOTE]
+        for path, urls in problems(crawl, "remote").items()
+    }
     found = {path: urls for path, urls in remote.items() if urls}
     assert not found, listing(found, "requests to other origins (aborted)")
 
@@ -180,20 +188,22 @@ def test_internal_links_resolve(crawl):
 
 
 def test_every_image_has_alt_text(crawl):
-    missing = {path: [i["src"] for i in r.images if not (i["alt"] or "").strip()]
-               for path, r in crawl.items()}
+    missing = {path: [i["src"] for i in r.images if not (i["alt"] or "").strip()] for path, r in crawl.items()}
     found = {path: srcs for path, srcs in missing.items() if srcs}
     assert not found, listing(found, "images without alt text")
 
 
 def test_plot_alt_text_is_not_the_file_name(crawl):
     """myst-nb's default alt for an output image is its own path: that says nothing to a reader."""
-    bad = {path: [i["src"] for i in r.images
-                  if i["alt"] and Path(i["alt"]).name == Path(i["src"] or "").name]
-           for path, r in crawl.items()}
+    bad = {
+        path: [i["src"] for i in r.images if i["alt"] and Path(i["alt"]).name == Path(i["src"] or "").name]
+        for path, r in crawl.items()
+    }
     found = {path: srcs for path, srcs in bad.items() if srcs}
-    assert not found, listing(found, "images whose alt text is their file name (give plot cells "
-                                     'the metadata {"mystnb": {"image": {"alt": "..."}}})')
+    assert not found, listing(
+        found,
+        'images whose alt text is their file name (give plot cells the metadata {"mystnb": {"image": {"alt": "..."}}})',
+    )
 
 
 def test_chapter_pages_show_code_output(crawl):
@@ -207,8 +217,7 @@ def test_chapter_pages_show_a_loaded_plot(crawl):
         pytest.skip("no chapter page notebooks/0[1-6]_*.html in the build yet")
     plots = {p: [i for i in crawl[p].images if i["inOutput"]] for p in pages}
     assert not [p for p, imgs in plots.items() if not imgs], "chapter pages without a plot"
-    unloaded = {p: [i["src"] for i in imgs if not (i["complete"] and i["width"] > 0)]
-                for p, imgs in plots.items()}
+    unloaded = {p: [i["src"] for i in imgs if not (i["complete"] and i["width"] > 0)] for p, imgs in plots.items()}
     found = {p: srcs for p, srcs in unloaded.items() if srcs}
     assert not found, listing(found, "plots that did not load")
 

@@ -17,21 +17,24 @@ from datasets import ClassLabel, Dataset, DatasetDict, Features, Value
 HERE = Path(__file__).resolve().parent
 
 #: Topics never used to train the zero-shot stand-in: its evaluation measures unseen labels.
-HELD_OUT_TOPICS = ("education", "politics", "business", "music", "weather", "pets", "architecture",
-                   "gardening")
+HELD_OUT_TOPICS = ("education", "politics", "business", "music", "weather", "pets", "architecture", "gardening")
 
-MRPC_FEATURES = Features({
-    "sentence1": Value("string"),
-    "sentence2": Value("string"),
-    "label": ClassLabel(names=["not_equivalent", "equivalent"]),
-    "idx": Value("int32"),
-})
-SENTIMENT_FEATURES = Features({
-    "sentence": Value("string"),
-    "label": ClassLabel(names=["negative", "positive"]),
-    "idx": Value("int32"),
-    "domain": Value("string"),
-})
+MRPC_FEATURES = Features(
+    {
+        "sentence1": Value("string"),
+        "sentence2": Value("string"),
+        "label": ClassLabel(names=["not_equivalent", "equivalent"]),
+        "idx": Value("int32"),
+    }
+)
+SENTIMENT_FEATURES = Features(
+    {
+        "sentence": Value("string"),
+        "label": ClassLabel(names=["negative", "positive"]),
+        "idx": Value("int32"),
+        "domain": Value("string"),
+    }
+)
 TOPIC_FEATURES = Features({"text": Value("string"), "topic": Value("string"), "idx": Value("int32")})
 
 
@@ -70,16 +73,22 @@ def paraphrase_rows() -> list[dict]:
     rows = []
     for path in sorted((HERE / "paraphrase").glob("*.tsv")):
         for r in _read_tsv(path):
-            rows.append({"sentence1": r["sentence1"], "sentence2": r["sentence2"],
-                         "label": int(r["label"]), "kind": r["kind"], "topic": path.stem})
+            rows.append(
+                {
+                    "sentence1": r["sentence1"],
+                    "sentence2": r["sentence2"],
+                    "label": int(r["label"]),
+                    "kind": r["kind"],
+                    "topic": path.stem,
+                }
+            )
     return rows
 
 
 def paraphrase() -> DatasetDict:
     """The MRPC-style paraphrase set in GLUE MRPC's schema: train/validation/test, about 70/15/15."""
     rows = [{k: r[k] for k in ("sentence1", "sentence2", "label")} for r in paraphrase_rows()]
-    return _to_splits(rows, "sentence1", {"train": 0.70, "validation": 0.15, "test": 0.15},
-                      MRPC_FEATURES)
+    return _to_splits(rows, "sentence1", {"train": 0.70, "validation": 0.15, "test": 0.15}, MRPC_FEATURES)
 
 
 def sentiment() -> DatasetDict:
