@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from helpers.errors import CourseError
+from helpers.sizing import OFFICIAL
 
 PROFILES = ("cpu", "gpu", "gpu-on-cpu")
 # "gpu-on-cpu": the GPU profile's work (data sizes, epochs, recipe) on the CPU, in float32: proves
@@ -18,25 +19,14 @@ PROFILES = ("cpu", "gpu", "gpu-on-cpu")
 
 # Values that differ from the notebooks' CPU defaults, per notebook stem; "*" applies to all
 # notebooks that have the parameter.
+# Chapters 5 and 6 train with the official course recipe (helpers.sizing.OFFICIAL, the same rule a
+# GPU run picks by itself), precision aside: "*" sets bf16.
+_FINE_TUNING = {k: v for k, v in OFFICIAL.items() if k not in ("fp16", "bf16", "parallel_train_samples")}
 GPU: dict[str, dict[str, Any]] = {
     "*": {"device": "cuda", "bf16": True},
     "01_pipeline": {"max_new_tokens": 60},
-    "05_finetune_mrpc": {
-        "max_train_samples": 0,
-        "num_train_epochs": 3,
-        "batch_size": 8,
-        "learning_rate": 5e-5,
-        "freeze_embeddings": False,
-        "label_smoothing": 0.0,
-    },
-    "06_training_loop_accelerate": {
-        "max_train_samples": 0,
-        "num_train_epochs": 3,
-        "batch_size": 8,
-        "learning_rate": 5e-5,
-        "freeze_embeddings": False,
-        "label_smoothing": 0.0,
-    },
+    "05_finetune_mrpc": _FINE_TUNING,
+    "06_training_loop_accelerate": _FINE_TUNING,
 }
 
 
