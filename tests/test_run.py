@@ -100,5 +100,5 @@ def test_every_chapter_notebook_has_one_parameters_cell_with_a_seed_and_cpu_defa
         assert len(tagged) == 1, path.name
         defaults = run.notebook_defaults(path)
         assert "seed" in defaults, path.name
-        assert defaults.get("device", "cpu") == "cpu", path.name  # the defaults are the CPU profile
+        assert defaults.get("device", "auto") == "auto", path.name  # CUDA when visible, else the CPU profile
         assert not defaults.get("bf16") and not defaults.get("fp16"), path.name
