@@ -224,7 +224,7 @@ CHAPTER = Chapter(
             {
                 "a": "Not in v5: TrainingArguments no longer accepts it (the section 5 cell prints 'rejected').",
                 "b": "Right: v5 calls it eval_strategy; the value 'epoch' evaluates after every epoch.",
-                "c": "There is no such argument; the notes' evaluation_strategy became eval_strategy.",
+                "c": "There is no such argument; v4's evaluation_strategy became eval_strategy.",
             },
             key="b",
             fact=_eval_strategy_name,
