@@ -1,7 +1,8 @@
 """One matplotlib style for the course, and the few chart shapes the chapters reuse.
 
 Notebooks call `helpers.setup.start()` (which applies `style()`), then these functions; each
-chart gets a title and axis labels.
+chart gets a title and axis labels. `model_label` names the model that answered (for titles);
+`transformer_diagram` is chapter 2's picture of the architecture.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.patches import FancyArrowPatch, Rectangle
+
+from helpers import hub
 
 
 def style() -> None:
@@ -86,4 +90,65 @@ def heatmap_grid(
     fig.suptitle(suptitle, fontweight="bold")
     fig.supxlabel("attended-to token (key)", fontsize=9)
     fig.supylabel("token (query)", fontsize=9)
+    return fig
+
+
+def model_label(name: str) -> str:
+    """Hub name for a plot title, plus the stand-in that answered offline.
+
+    Example: `model_label("gpt2")` is "gpt2 (offline stand-in: SmolLM2-135M-Instruct)" offline, "gpt2" online.
+    """
+    artifact = hub.stand_in(name)
+    if artifact is None:
+        return name
+    return f"{name} (offline stand-in: {hub.describe(artifact).split(' (')[0].split(' from ')[0]})"
+
+
+def _box(ax: Axes, x: float, y: float, w: float, h: float, text: str, color: str) -> None:
+    ax.add_patch(Rectangle((x, y), w, h, facecolor=color, edgecolor="black", linewidth=1))
+    ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=7.5)
+
+
+def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], **kwargs: object) -> None:
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, linewidth=1, **kwargs))
+
+
+def transformer_diagram() -> plt.Figure:
+    """The encoder-decoder Transformer (Vaswani et al., 2017): stacks, cross-attention, causal mask (chapter 2)."""
+    fig, ax = plt.subplots(figsize=(8, 4.6))
+    ax.set(xlim=(0, 10), ylim=(0, 6.2), title="The Transformer: encoder (left), decoder (right)")
+    ax.axis("off")
+    enc, dec = "#C9DAF0", "#F3D9C1"
+    # encoder stack
+    ax.add_patch(Rectangle((0.4, 1.4), 3.2, 3.1, facecolor="none", edgecolor="grey", linestyle="--"))
+    ax.text(0.5, 4.2, "encoder layer x N", fontsize=8, color="grey")
+    _box(ax, 0.7, 1.7, 2.6, 0.7, "self-attention\n(every token sees every token)", enc)
+    _box(ax, 0.7, 2.9, 2.6, 0.6, "feed-forward", enc)
+    _box(ax, 0.7, 0.4, 2.6, 0.6, "embeddings of the input tokens", enc)
+    _arrow(ax, (2.0, 1.0), (2.0, 1.7))
+    _arrow(ax, (2.0, 2.4), (2.0, 2.9))
+    _box(ax, 0.7, 5.0, 2.6, 0.7, "hidden states\n(one vector per token)", enc)
+    _arrow(ax, (2.0, 3.5), (2.0, 5.0))
+    # decoder stack
+    ax.add_patch(Rectangle((4.6, 1.4), 3.2, 3.6, facecolor="none", edgecolor="grey", linestyle="--"))
+    ax.text(4.7, 4.7, "decoder layer x N", fontsize=8, color="grey")
+    _box(ax, 4.9, 1.6, 2.6, 0.7, "masked self-attention\n(each token sees its left)", dec)
+    _box(ax, 4.9, 2.65, 2.6, 0.7, "cross-attention\n(reads the encoder's states)", dec)
+    _box(ax, 4.9, 3.7, 2.6, 0.6, "feed-forward", dec)
+    _box(ax, 4.9, 0.4, 2.6, 0.6, "embeddings of the tokens so far", dec)
+    _box(ax, 4.9, 5.2, 2.6, 0.7, "linear + softmax:\nnext-token probabilities", dec)
+    for y0, y1 in ((1.0, 1.6), (2.3, 2.65), (3.35, 3.7), (4.3, 5.2)):
+        _arrow(ax, (6.2, y0), (6.2, y1))
+    _arrow(ax, (3.3, 5.35), (4.9, 3.0), connectionstyle="arc3,rad=-0.25", color="#C44E52")
+    ax.text(3.45, 4.45, "cross-attention", fontsize=8, color="#C44E52", rotation=-35)
+    # causal mask
+    n = 5
+    for i in range(n):
+        for j in range(n):
+            color = "#4C72B0" if j <= i else "white"
+            ax.add_patch(Rectangle((8.3 + 0.3 * j, 3.4 - 0.3 * i), 0.3, 0.3, facecolor=color, edgecolor="grey"))
+    ax.text(9.05, 3.85, "causal mask", ha="center", fontsize=8)
+    ax.text(9.05, 1.85, "row = query token,\ncolumn = key token;\nblue = may attend", ha="center", va="top", fontsize=7)
+    ax.text(0.4, 6.0, "encoder-only (BERT): left part only", fontsize=8)
+    ax.text(4.6, 6.0, "decoder-only (GPT-2): right part, no cross-attention", fontsize=8)
     return fig
