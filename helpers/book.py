@@ -78,7 +78,7 @@ def answer_toggle(code: str) -> str | None:
 
     if found := EXERCISE_CALL.search(code):
         name, number = found.group(1), int(found.group(2))
-        item = next(e for e in checks.chapter(name).exercises if e.number == number)
+        item = checks.find_exercise(name, number)
         return f":::{{dropdown}} Solution to exercise {number}\n```python\n{item.solution.strip()}\n```\n:::\n"
     if found := QUIZ_CALL.search(code):
         lines = [":::{dropdown} Quiz answers and explanations"]

@@ -65,7 +65,7 @@ def chapter(name: str) -> Chapter:
     return module.CHAPTER
 
 
-def _find(name: str, number: int) -> Exercise:
+def find_exercise(name: str, number: int) -> Exercise:
     """Return exercise `number` of chapter `name`, or say which exist."""
     exercises = chapter(name).exercises
     for item in exercises:
@@ -76,7 +76,7 @@ def _find(name: str, number: int) -> Exercise:
 
 def exercise(name: str, number: int, answer: Any, **state: Any) -> None:
     """Check the learner's `answer` to exercise `number` against the value computed from `state`; print the verdict."""
-    item = _find(name, number)
+    item = find_exercise(name, number)
     if answer is None:
         print(f"exercise {number}: not yet - {item.hint}")
         return
@@ -101,7 +101,7 @@ def exercise(name: str, number: int, answer: Any, **state: Any) -> None:
 
 def solution(name: str, number: int) -> None:
     """Print the solution of exercise `number` of chapter `name` (try first: it is not run for you)."""
-    print(_find(name, number).solution)
+    print(find_exercise(name, number).solution)
 
 
 def quiz(name: str, answers: dict[int, str | None]) -> None:

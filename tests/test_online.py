@@ -54,7 +54,7 @@ def with_exercise_proof(path: Path) -> None:
         if cell["cell_type"] != "code" or not (found := book.EXERCISE_CALL.search(code)):
             continue
         chapter, number = found.group(1), int(found.group(2))
-        item = next(e for e in checks.chapter(chapter).exercises if e.number == number)
+        item = checks.find_exercise(chapter, number)
         for verdict, answer in (
             ("not yet", f"answer_{number} = None"),
             ("not right", item.wrong),
