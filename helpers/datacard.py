@@ -6,12 +6,14 @@ is computed from the data files: `python -m helpers.datacard` prints the same ta
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
 import numpy as np
 
 from helpers import data, recipes
+from helpers.evaluation import scores
 
 
 def majority_accuracy(train_labels: list[int], eval_labels: list[int]) -> float:
@@ -20,12 +22,30 @@ def majority_accuracy(train_labels: list[int], eval_labels: list[int]) -> float:
     return float(np.mean(np.asarray(eval_labels) == majority))
 
 
-def tfidf_pair_baseline(train: Any, evaluation: Any) -> dict[str, float]:
+def word_overlap(sentence1: str, sentence2: str) -> float:
+    """Jaccard overlap of the two sentences' lower-cased word sets (letters and digits)."""
+    a, b = (set(re.findall(r"[a-z0-9]+", s.lower())) for s in (sentence1, sentence2))
+    return len(a & b) / len(a | b) if a | b else 1.0
+
+
+def pair_overlaps(split: Any) -> np.ndarray:
+    """Word overlap of every pair of a split."""
+    return np.array([word_overlap(a, b) for a, b in zip(split["sentence1"], split["sentence2"], strict=True)])
+
+
+def overlap_predictions(train: Any, evaluation: Any) -> list[int]:
+    """Word overlap alone: `equivalent` (1) above the threshold that is most accurate on `train`."""
+    from helpers.evaluation import best_threshold
+
+    threshold = best_threshold(pair_overlaps(train), list(train["label"]))
+    return (pair_overlaps(evaluation) > threshold).astype(int).tolist()
+
+
+def tfidf_pair_predictions(train: Any, evaluation: Any) -> list[int]:
     """TF-IDF + logistic regression on sentence pairs: features |v1-v2|, v1*v2 and their cosine."""
     from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import accuracy_score, f1_score
 
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)
     vectorizer.fit(list(train["sentence1"]) + list(train["sentence2"]))
@@ -36,9 +56,7 @@ def tfidf_pair_baseline(train: Any, evaluation: Any) -> dict[str, float]:
         return hstack([abs(a - b), a.multiply(b), cosine]).tocsr()
 
     model = LogisticRegression(max_iter=2000, C=4.0).fit(features(train), list(train["label"]))
-    predicted = model.predict(features(evaluation))
-    truth = list(evaluation["label"])
-    return {"accuracy": float(accuracy_score(truth, predicted)), "f1": float(f1_score(truth, predicted))}
+    return [int(y) for y in model.predict(features(evaluation))]
 
 
 def tfidf_text_baseline(
@@ -68,20 +86,41 @@ def zero_shot_tfidf_accuracy() -> float:
 
 def summary() -> dict[str, Any]:
     """Sizes, label balance, lengths and baselines of the three course data sets."""
-    para, senti, topics = data.paraphrase(), data.sentiment(), data.topics()
+    para, senti, topics, check = data.paraphrase(), data.sentiment(), data.topics(), data.paraphrase_check()
     words = [len(s.split()) for split in para.values() for s in list(split["sentence1"]) + list(split["sentence2"])]
     rows = data.paraphrase_rows()
+    overlap = {
+        name: np.percentile(
+            [word_overlap(r["sentence1"], r["sentence2"]) for r in rows if r["label"] == y], [25, 50, 75]
+        )
+        for y, name in enumerate(("not_equivalent", "equivalent"))
+    }
+    check_words = [len(s.split()) for s in list(check["sentence1"]) + list(check["sentence2"])]
+    validation_labels = list(para["validation"]["label"])
     return {
         "paraphrase": {
             "sizes": {k: len(v) for k, v in para.items()},
             "equivalent_share": {k: round(float(np.mean(v["label"])), 3) for k, v in para.items()},
             "words_per_sentence": {"min": min(words), "median": float(np.median(words)), "max": max(words)},
+            "short_share": round(float(np.mean(np.asarray(words) <= 12)), 3),
+            "word_overlap_quartiles": {k: [round(float(x), 3) for x in v] for k, v in overlap.items()},
             "topics": dict(sorted(Counter(r["topic"] for r in rows).items())),
             "kinds": dict(Counter(r["kind"] for r in rows).most_common()),
             "majority_validation_accuracy": majority_accuracy(
                 list(para["train"]["label"]), list(para["validation"]["label"])
             ),
-            "tfidf_validation": tfidf_pair_baseline(para["train"], para["validation"]),
+            "tfidf_validation": scores(tfidf_pair_predictions(para["train"], para["validation"]), validation_labels),
+            "overlap_validation": scores(overlap_predictions(para["train"], para["validation"]), validation_labels),
+        },
+        "paraphrase_check": {
+            "size": len(check),
+            "equivalent_share": round(float(np.mean(check["label"])), 3),
+            "kinds": dict(Counter(check["kind"]).most_common()),
+            "words_per_sentence": {
+                "min": min(check_words),
+                "median": float(np.median(check_words)),
+                "max": max(check_words),
+            },
         },
         "sentiment": {
             "sizes": {k: len(v) for k, v in senti.items()},
@@ -117,10 +156,11 @@ def tables(info: dict[str, Any] | None = None) -> str:
     from helpers.book import table  # helpers.book imports this module: the import waits until it is used
 
     info = info or summary()
-    p, s, t = info["paraphrase"], info["sentiment"], info["topics"]
+    p, s, t, c = info["paraphrase"], info["sentiment"], info["topics"], info["paraphrase_check"]
     pct = lambda x: f"{100 * x:.1f}%"  # noqa: E731
     sizes = [
         ["paraphrase (MRPC schema)", _kv(p["sizes"]), f"equivalent: {_kv(p['equivalent_share'])}"],
+        ["paraphrase check set (never trained on)", f"check: {c['size']}", f"equivalent: {c['equivalent_share']}"],
         ["sentiment (SST-2 schema + domain)", _kv(s["sizes"]), f"positive: {_kv(s['positive_share'])}"],
         [
             "topics (zero-shot)",
@@ -130,6 +170,12 @@ def tables(info: dict[str, Any] | None = None) -> str:
     ]
     baselines = [
         ["paraphrase", "majority class", pct(p["majority_validation_accuracy"]), ""],
+        [
+            "paraphrase",
+            "word overlap above a threshold (chosen on train)",
+            pct(p["overlap_validation"]["accuracy"]),
+            f"{p['overlap_validation']['f1']:.3f}",
+        ],
         [
             "paraphrase",
             "TF-IDF + logistic regression",
@@ -156,7 +202,14 @@ def tables(info: dict[str, Any] | None = None) -> str:
         "",
         f"Kinds (how sentence 2 differs): {_kv(p['kinds'])}.",
         "",
-        f"Words per sentence: {_kv(p['words_per_sentence'])}.",
+        f"Words per sentence: {_kv(p['words_per_sentence'])}; share of sentences with at most 12 words: "
+        f"{p['short_share']}.",
+        "",
+        "Word overlap of a pair (Jaccard index of the two sentences' word sets), quartiles 25/50/75%: "
+        + "; ".join(f"{k}: {' / '.join(f'{x:.2f}' for x in v)}" for k, v in p["word_overlap_quartiles"].items())
+        + ".",
+        "",
+        f"Check set: kinds {_kv(c['kinds'])}; words per sentence {_kv(c['words_per_sentence'])}.",
         "",
         "### Sentiment texts by domain",
         "",

@@ -30,15 +30,18 @@ def pooler_layer(model: torch.nn.Module) -> torch.nn.Linear | None:
     return None
 
 
-def prepare_encoder(model: torch.nn.Module, freeze_embeddings: bool) -> list[str]:
-    """Start an untrained pooler at the identity, optionally freeze the word embeddings; say what changed."""
+def prepare_encoder(model: torch.nn.Module, freeze_embeddings: bool, reset_untrained_pooler: bool = True) -> list[str]:
+    """Start an untrained pooler at the identity (unless told not to), optionally freeze the word
+    embeddings; say what changed."""
     changes = []
     pooler = pooler_layer(model)
     if pooler is None:
         changes.append(f"no pooler in {type(model.base_model).__name__}: the head reads the first token directly")
     else:
         ratio = spectral_ratio(pooler.weight)
-        if ratio < NOISE_RATIO:
+        if ratio < NOISE_RATIO and not reset_untrained_pooler:
+            changes.append(f"pooler kept as it is, although it looks untrained (singular-value ratio {ratio:.2f})")
+        elif ratio < NOISE_RATIO:
             with torch.no_grad():
                 pooler.weight.copy_(torch.eye(pooler.in_features))
                 pooler.bias.zero_()

@@ -19,7 +19,17 @@ def test_tfidf_pair_baseline_learns_an_easy_toy_task():
         {"sentence1": a, "sentence2": b, "label": 0} for a, b in diff * 10
     ]
     toy = Dataset.from_list(rows)
-    assert datacard.tfidf_pair_baseline(toy, toy)["accuracy"] == 1.0
+    assert datacard.tfidf_pair_predictions(toy, toy) == list(toy["label"])
+
+
+def test_overlap_baseline_and_word_overlap_by_hand():
+    assert datacard.word_overlap("The cat sat.", "the cat ran") == pytest.approx(2 / 4)
+    rows = [
+        {"sentence1": "a b c d", "sentence2": "a b c e", "label": 1},
+        {"sentence1": "a b", "sentence2": "c d", "label": 0},
+    ]
+    toy = Dataset.from_list(rows * 5)
+    assert datacard.overlap_predictions(toy, toy) == [1, 0] * 5
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +41,8 @@ def test_paraphrase_set_is_not_solved_by_bag_of_words(summary):
     p = summary["paraphrase"]
     assert p["tfidf_validation"]["accuracy"] <= 0.78  # leaves room for fine-tuning (chapter 5)
     assert p["tfidf_validation"]["accuracy"] >= p["majority_validation_accuracy"] - 0.05
+    # word overlap alone is a weak cue: a threshold on it barely beats the majority class
+    assert p["overlap_validation"]["accuracy"] <= p["majority_validation_accuracy"] + 0.08
 
 
 def test_zero_shot_labels_are_not_matched_by_their_words(summary):

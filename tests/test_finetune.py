@@ -99,3 +99,11 @@ def test_other_architectures_do_not_crash(build):
         assert pooler_layer(model) is model.albert.pooler and changes[0].startswith("pooler started")
     else:  # DistilBERT has none; RoBERTa's classification model is built without its pooler
         assert pooler_layer(model) is None and changes[0].startswith("no pooler in")
+
+
+def test_untrained_pooler_can_be_kept_for_the_ablation():
+    model = tiny_bert()
+    before = pooler_layer(model).weight.clone()
+    changes = prepare_encoder(model, freeze_embeddings=False, reset_untrained_pooler=False)
+    assert torch.equal(pooler_layer(model).weight, before)
+    assert "kept as it is" in changes[0]

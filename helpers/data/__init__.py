@@ -91,6 +91,21 @@ def paraphrase() -> DatasetDict:
     return _to_splits(rows, "sentence1", {"train": 0.70, "validation": 0.15, "test": 0.15}, MRPC_FEATURES)
 
 
+def paraphrase_check() -> Dataset:
+    """The out-of-distribution check set: short everyday pairs by another writer, with their `kind`.
+
+    Never used for training or for choosing a recipe: chapter 5 scores it once, at the end.
+    """
+    rows = [
+        {"sentence1": r["sentence1"], "sentence2": r["sentence2"], "label": int(r["label"]), "kind": r["kind"]}
+        for path in sorted((HERE / "paraphrase_check").glob("*.tsv"))
+        for r in _read_tsv(path)
+    ]
+    for i, row in enumerate(rows):
+        row["idx"] = i
+    return Dataset.from_list(rows, features=Features({**MRPC_FEATURES, "kind": Value("string")}))
+
+
 def sentiment() -> DatasetDict:
     """The sentiment set in GLUE SST-2's schema plus a `domain` column: train/validation 80/20."""
     rows = []
@@ -116,10 +131,11 @@ def topics() -> DatasetDict:
     return DatasetDict(out)
 
 
-def fingerprint() -> str:
-    """Return a short hash of every data file, so the course pack knows when to rebuild."""
+def fingerprint(*sets: str) -> str:
+    """Return a short hash of the data files of `sets` (folder names; all when none), so the course
+    pack knows when to rebuild."""
     digest = hashlib.sha256()
-    for path in sorted(HERE.rglob("*")):
+    for path in sorted(p for folder in (sets or ("",)) for p in (HERE / folder).rglob("*")):
         if path.suffix in (".tsv", ".txt"):
             digest.update(path.relative_to(HERE).as_posix().encode())
             digest.update(path.read_bytes())
