@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from helpers import datacard, pack, run
+from helpers import datacard, pack, recipe_search, run
 from helpers.errors import CourseError
 
 ROOT = run.ROOT
@@ -155,7 +155,43 @@ def status_tables(source: str) -> str:
         lines += [f"## Profile `{report['profile']}`", "", run.markdown_table(report)]
     if not found:
         lines += ["No run report yet: run `make book` to execute the notebooks.", ""]
-    return "\n".join(lines + pack_tables() + bench_tables())
+    return "\n".join(lines + recipe_tables() + pack_tables() + bench_tables())
+
+
+def recipe_tables() -> list[str]:
+    """Chapter 5's recipe search (helpers.recipe_search): validation per candidate, the chosen one's spread."""
+    if not recipe_search.OUT.is_file():
+        return ["## Chapter 5's recipe", "", "Not measured yet: run `make recipes`.", ""]
+    r = recipe_search.load()
+    rows = [
+        [
+            name,
+            ", ".join(f"{k}={v}" for k, v in c["changes"].items()) or "-",
+            len(c["runs"]),
+            f"{c['validation_accuracy']['mean']:.3f} ± {c['validation_accuracy']['sd']:.3f}",
+            f"{c['validation_f1']['mean']:.3f} ± {c['validation_f1']['sd']:.3f}",
+        ]
+        for name, c in r["candidates"].items()
+    ]
+    chosen = [
+        [key.replace("_", " "), f"{v['mean']:.3f} ± {v['sd']:.3f}", f"{v['min']:.3f}-{v['max']:.3f}"]
+        for key, v in r["chosen_scores"].items()
+        if key != "runs"
+    ]
+    return [
+        "## Chapter 5's recipe, chosen on the validation split",
+        "",
+        f"Measured {r['measured']} by `make recipes` (offline, course-pack stand-in of `bert-base-uncased`; "
+        f"data {cell(r['data'])}; bf16 autocast {r['bf16']}). Candidates change the base recipe "
+        f"{cell(r['base'])}.",
+        "",
+        *table(["candidate", "changes", "seeds", "validation accuracy", "validation F1"], rows, right=(2, 3, 4)),
+        "",
+        f"Chosen: **{r['chosen']}**. Its models, one per seed ({', '.join(map(str, r['seeds']))}), scored once:",
+        "",
+        *table(["figure", "mean ± sd", "min-max"], chosen, right=(1, 2)),
+        "",
+    ]
 
 
 def pack_tables() -> list[str]:

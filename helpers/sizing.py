@@ -16,14 +16,16 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 STAND_IN_CPU: dict[str, Any] = {
     "max_train_samples": 0,
-    "num_train_epochs": 5,
+    "num_train_epochs": 3,
     "batch_size": 16,
     "learning_rate": 1e-4,
     "freeze_embeddings": True,
+    "reset_pooler": True,
     "label_smoothing": 0.1,
     "fp16": False,
     "bf16": False,
@@ -37,6 +39,7 @@ OFFICIAL: dict[str, Any] = {
     "batch_size": 8,
     "learning_rate": 5e-5,
     "freeze_embeddings": False,
+    "reset_pooler": False,
     "label_smoothing": 0.0,
     "fp16": False,
     "bf16": False,
@@ -115,7 +118,21 @@ def choose(
     if device != "cuda" and chosen.get("fp16"):
         chosen["fp16"] = False
         reason += "; fp16 needs a CUDA GPU, so this CPU run trains in float32"
+    if device == "cpu" and "bf16" in chosen and "bf16" not in explicit and "fp16" not in explicit:
+        chosen["bf16"] = cpu_has_bf16()
+        reason += (
+            "; this CPU computes bfloat16 natively (AVX512-BF16/AMX): bf16 autocast"
+            if chosen["bf16"]
+            else "; this CPU has no native bfloat16: float32"
+        )
     return Recipe(chosen, reason, estimate)
+
+
+def cpu_has_bf16() -> bool:
+    """True when this CPU computes bfloat16 natively (AVX512-BF16 or AMX, read from /proc/cpuinfo on Linux)."""
+    cpuinfo = Path("/proc/cpuinfo")
+    flags = set(cpuinfo.read_text().split()) if cpuinfo.is_file() else set()
+    return bool(flags & {"avx512_bf16", "amx_bf16"})
 
 
 def time_training_step(model_path: str, batch_size: int, tokens: int = TOKENS_PER_PAIR, repeats: int = 2) -> float:

@@ -1,0 +1,54 @@
+"""helpers.recipe_search: the choice is made on validation alone, and only the chosen recipe's models
+are scored on the test split and the check set (training replaced by a stub; the real search is
+`make recipes`). Also checks the committed record the chapter and the status page show."""
+
+from pathlib import Path
+
+import pytest
+
+from helpers import data, recipe_search
+
+VALIDATION = {"base": 0.80, "pooler at identity": 0.78, "no label smoothing": 0.83}
+
+
+def test_search_chooses_on_validation_and_scores_only_the_chosen_recipe(monkeypatch):
+    predicted_with = []
+
+    def fake_train(recipe, seed, tokenized, tokenizer, folder):
+        name = Path(folder).parent.name
+        accuracy = VALIDATION[name] + seed / 1000
+        return {"seed": seed, "kept_epoch": 2.0, "validation": {"accuracy": accuracy, "f1": accuracy}}
+
+    def fake_predict(folder, tokenizer, pairs):
+        predicted_with.append(Path(folder).parent.parent.name)
+        return list(pairs["label"])  # a perfect model: the scores below are 1.0
+
+    monkeypatch.setattr(recipe_search, "train_one", fake_train)
+    monkeypatch.setattr(recipe_search, "predict", fake_predict)
+    results = recipe_search.search(list(VALIDATION), [1, 2, 3], search_seeds=2)
+    assert results["chosen"] == "no label smoothing"
+    assert set(predicted_with) == {"no label smoothing"}  # test and check set: the chosen one only
+    assert [r["seed"] for r in results["candidates"]["no label smoothing"]["runs"]] == [1, 2, 3]
+    assert [r["seed"] for r in results["candidates"]["base"]["runs"]] == [1, 2]
+    assert results["candidates"]["base"]["validation_accuracy"]["mean"] == pytest.approx(0.8015)
+    assert results["chosen_scores"]["test_accuracy"]["mean"] == 1.0
+
+
+def test_committed_record_matches_the_data_and_the_chapter_defaults():
+    record = recipe_search.load()
+    sizes = {name: len(split) for name, split in data.paraphrase().items()}
+    assert {k: record["data"][k] for k in sizes} == sizes  # rerun `make recipes` after changing the data
+    assert record["data"]["check_set"] == len(data.paraphrase_check())
+    assert record["chosen"] in record["candidates"] and len(record["seeds"]) >= 3
+    chosen = {**record["base"], **record["candidates"][record["chosen"]]["changes"]}
+    from helpers.sizing import STAND_IN_CPU
+
+    for key in (
+        "num_train_epochs",
+        "batch_size",
+        "learning_rate",
+        "freeze_embeddings",
+        "reset_pooler",
+        "label_smoothing",
+    ):
+        assert STAND_IN_CPU[key] == chosen[key], key
