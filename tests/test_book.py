@@ -167,7 +167,7 @@ def test_the_parser_check_catches_a_table_that_does_not_render():
 
 
 def test_every_generated_table_renders_with_its_rows_and_columns(tmp_path, monkeypatch):
-    from helpers import bench, datacard, pack
+    from helpers import bench, datacard, pack, recipe_search
     from helpers.hub import STAND_INS
 
     manifest = {
@@ -184,9 +184,12 @@ def test_every_generated_table_renders_with_its_rows_and_columns(tmp_path, monke
     status = book.status_tables("committed")
 
     quality_rows = 2 + 1 + 2 + 1  # sentiment's measures, nli's problem, smollm2's measures, the encoder
+    search = recipe_search.load()
     expected = [  # (rows with the header, columns) of each table, in page order
         (len(book.WORLDS) + 1, 3),
         (len(records) + 1, 6),
+        (len(search["candidates"]) + 1, 5),
+        (len(search["chosen_scores"]), 3),  # every figure but the list of runs, and the header
         (len(manifest) + 2, 3),
         (len(STAND_INS) + 1, 2),
         (quality_rows + 1, 3),
@@ -197,7 +200,7 @@ def test_every_generated_table_renders_with_its_rows_and_columns(tmp_path, monke
     assert [(len(t), len(t[0])) for t in tables] == expected
     assert all(len(row) == len(t[0]) for t in tables for row in t)
     assert stray_pipes(status) == []
-    quality = {(row[0], row[1]): row[2] for row in tables[4][1:]}
+    quality = {(row[0], row[1]): row[2] for row in tables[6][1:]}
     assert quality["smollm2", "greedy sample"] == "The capital of France is Paris.↵↵The answer is: 201 | a\\|b↵end"
     assert quality["sentiment", "note"] == "a | b" and quality["nli", "problem"] == "stale (its recipe↵changed)"
 
@@ -207,9 +210,18 @@ def test_every_generated_table_renders_with_its_rows_and_columns(tmp_path, monke
             "equivalent_share": {"train": 0.6},
             "majority_validation_accuracy": 0.5,
             "tfidf_validation": {"accuracy": 0.6, "f1": 0.7},
+            "overlap_validation": {"accuracy": 0.5, "f1": 0.6},
             "topics": {"a|b": 1},
             "kinds": {"same": 1},
             "words_per_sentence": {"min": 1},
+            "short_share": 0.4,
+            "word_overlap_quartiles": {"not_equivalent": [0.1, 0.2, 0.3], "equivalent": [0.2, 0.3, 0.4]},
+        },
+        "paraphrase_check": {
+            "size": 3,
+            "equivalent_share": 0.5,
+            "kinds": {"name": 1},
+            "words_per_sentence": {"min": 4},
         },
         "sentiment": {
             "sizes": {"train": 5},
@@ -227,6 +239,6 @@ def test_every_generated_table_renders_with_its_rows_and_columns(tmp_path, monke
         },
     }
     cards = rendered_tables(datacard.tables(info))
-    assert [(len(t), len(t[0])) for t in cards] == [(4, 3), (7, 4)]
+    assert [(len(t), len(t[0])) for t in cards] == [(5, 3), (8, 4)]
     assert all(len(row) == len(t[0]) for t in cards for row in t)
-    assert cards[0][3] == ["topics (zero-shot)", "train: 4, test: 2", "2 seen topics, 1 held out"]
+    assert cards[0][4] == ["topics (zero-shot)", "train: 4, test: 2", "2 seen topics, 1 held out"]
