@@ -19,14 +19,18 @@ PROFILES = ("cpu", "gpu", "gpu-on-cpu")
 
 # Values that differ from the notebooks' CPU defaults, per notebook stem; "*" applies to all
 # notebooks that have the parameter.
-# Chapters 5 and 6 train with the official course recipe (helpers.sizing.OFFICIAL, the same rule a
-# GPU run picks by itself), precision aside: "*" sets bf16.
+# Chapter 5 trains with the official course recipe (helpers.sizing.OFFICIAL, the same rule a GPU run
+# picks by itself), precision aside: "*" sets bf16. Chapter 6 takes the same recipe on its cell's
+# subset of the training pairs (its data-parallel run goes to the CPU where there are fewer GPUs than
+# processes); its mixed_precision="auto" picks bf16 on a GPU that has it.
 _FINE_TUNING = {k: v for k, v in OFFICIAL.items() if k not in ("fp16", "bf16", "parallel_train_samples")}
 GPU: dict[str, dict[str, Any]] = {
     "*": {"device": "cuda", "bf16": True},
     "01_pipeline": {"max_new_tokens": 60},
     "05_finetune_mrpc": _FINE_TUNING,
-    "06_training_loop_accelerate": _FINE_TUNING,
+    "06_training_loop_accelerate": {
+        k: OFFICIAL[k] for k in ("num_train_epochs", "batch_size", "learning_rate", "freeze_embeddings")
+    },
 }
 
 
@@ -53,6 +57,8 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "seed": (_non_negative, ">= 0"),
     "num_processes": (_positive, "> 0"),
     "gradient_accumulation_steps": (_positive, "> 0"),
+    "trainer_check_samples": (_positive, "> 0"),
+    "mixed_precision": (lambda v: v in ("auto", "no", "bf16"), "'auto', 'no' or 'bf16'"),
     "device": (lambda v: v in ("auto", "cpu", "cuda"), "'auto', 'cpu' or 'cuda'"),
 }
 
@@ -65,7 +71,7 @@ def overrides(profile: str, notebook_stem: str, defaults: dict[str, Any]) -> dic
         return {}
     wanted = {**GPU["*"], **GPU.get(notebook_stem, {})}
     if profile == "gpu-on-cpu":
-        wanted.update(device="cpu", bf16=False)
+        wanted.update(device="cpu", bf16=False, mixed_precision="no")
     return {k: v for k, v in wanted.items() if k in defaults}
 
 

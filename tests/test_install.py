@@ -134,7 +134,7 @@ def _execute_alone(python: Path, wheel: Path, house: Path, notebook: Path, folde
         ],
         env=env,
         cwd=folder,
-        timeout=1800,  # chapter 6 alone also reruns chapter 5's training (no record beside it)
+        timeout=1800,  # chapter 5 trains on the whole split; on a busy 2-core machine that takes minutes
     )
     cells = json.loads((folder / f"out-{notebook.name}").read_text())["cells"]
     return "\n".join("".join(o.get("text", "")) for c in cells for o in c.get("outputs", []))

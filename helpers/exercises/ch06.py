@@ -9,14 +9,17 @@ not a copy of our own step. Nothing assumes that a model learned anything.
 from __future__ import annotations
 
 import copy
+import json
 import math
+import subprocess
+import sys
 from typing import Any
 
 from helpers.checks import Chapter, Exercise, Question
 
 # Exercise 1: a run on 4 GPUs with 8 examples per GPU should step on 64 examples.
 GPUS, PER_DEVICE, TARGET = 4, 8, 64
-# Exercise 2: the validation loader of section 3's script.
+# Exercise 2: the validation loader of section 4's script.
 EVAL_BATCH = 64
 # Exercise 3: 3 micro-batches of 4 pairs, stepped with plain SGD (learning rate 1: the update IS the gradient).
 MICRO_BATCHES, MICRO_SIZE = 3, 4
@@ -152,24 +155,27 @@ def _adamw_bytes(**_: Any) -> str:
     return {8: "a", 12: "b", 16: "c", 32: "d"}.get(held // n, "?")
 
 
-def _backward_divides(**_: Any) -> str:
-    import torch
-    from accelerate import Accelerator
-    from accelerate.state import AcceleratorState
+# Measured in a fresh Python process: an Accelerator's settings are per-process state, set once per program.
+BACKWARD_PROBE = """
+import json, torch
+from accelerate import Accelerator
+accelerator = Accelerator(cpu=True, gradient_accumulation_steps=4)
+weight = torch.ones(3, requires_grad=True)
+accelerator.backward((2 * weight).sum())
+print(json.dumps(weight.grad.tolist()))
+"""
 
-    AcceleratorState._reset_state(reset_partial_state=True)
-    try:
-        accelerator = Accelerator(cpu=True, gradient_accumulation_steps=4)
-        weight = torch.ones(3, requires_grad=True)
-        accelerator.backward((2 * weight).sum())
-        found = weight.grad.tolist()
-    finally:
-        AcceleratorState._reset_state(reset_partial_state=True)
+
+def _backward_divides(**_: Any) -> str:
+    done = subprocess.run([sys.executable, "-c", BACKWARD_PROBE], capture_output=True, text=True, timeout=300)
+    found = json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else None
     return "a" if found == [0.5] * 3 else "b" if found == [2.0] * 3 else "?"
 
 
-def _gathered_once(ranks: list[dict], eval_set: Any, **_: Any) -> str:
-    return "a" if all(log["eval_examples"] == len(eval_set) for log in ranks) else "?"
+def _gathered_once(parallel_logs: list[dict], eval_set: Any, **_: Any) -> str:
+    """The metric of every process of the data-parallel run saw each validation pair exactly once."""
+    seen_once = len(parallel_logs) > 1 and all(log["pairs"] == len(eval_set) for log in parallel_logs)
+    return "a" if seen_once else "?"
 
 
 def _weight_decay_defaults(**_: Any) -> str:
@@ -215,11 +221,12 @@ CHAPTER = Chapter(
                 "then count how many pairs the processes' batches hold beyond the split's."
             ),
             solution=(
-                "batches = math.ceil(len(eval_set) / 64)  # 4 batches of 64, the last one short\n"
+                "import math\n\n"
+                "batches = math.ceil(len(eval_set) / 64)  # batches of 64, the last one short\n"
                 "per_process = math.ceil(batches / num_processes)  # even_batches=True: every process as many\n"
                 "answer_2 = (per_process, per_process * num_processes * 64 - len(eval_set))"
             ),
-            wrong="answer_2 = (math.ceil(math.ceil(len(eval_set) / 64) / num_processes), 0)",
+            wrong="import math\n\nanswer_2 = (math.ceil(math.ceil(len(eval_set) / 64) / num_processes), 0)",
         ),
         Exercise(
             3,
@@ -272,7 +279,7 @@ CHAPTER = Chapter(
             {
                 "a": "No: frozen parameters get no gradient, and AdamW skips them whatever the weight decay.",
                 "b": "Right: Trainer's weight_decay is 0.0, torch.optim.AdamW's is 0.01; the loop copies Trainer.",
-                "c": "No: weight decay shrinks the weights, label smoothing changes the targets; they go together.",
+                "c": "No: weight decay shrinks the weights, mixed precision changes the compute dtype; they combine.",
             },
             key="b",
             fact=_weight_decay_defaults,

@@ -1,0 +1,213 @@
+"""Chapter 6 (the loop by hand, then Accelerate): the runs learn, and the commands it prints run.
+
+The fast tests read the committed notebook: every run prints its validation accuracy beside the
+majority-class baseline, and a run that does not beat that baseline by a margin fails here (so a
+run stuck at the baseline is visible in the chapter and fails the tests). The slow tests take the
+training script from the notebook's `%%writefile` cell and run it: alone with its defaults (the
+loop learns), and with every launch command the chapter prints, turned into its CPU equivalent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import data, run
+
+NOTEBOOK = run.NOTEBOOKS / "06_training_loop_accelerate.ipynb"
+VERSUS = re.compile(r"validation accuracy (\d\.\d+) vs (\d\.\d+) for always answering the majority class")
+# A run must beat always answering the majority label by 0.03 of the validation pairs (19 of 632 today).
+MARGIN = 0.03
+TINY = ["--max_train_samples", "32", "--num_train_epochs", "1"]  # appended: argparse keeps the last value
+
+
+def cells() -> list[dict]:
+    return json.loads(NOTEBOOK.read_text())["cells"]
+
+
+def text_of(cell: dict) -> str:
+    return "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
+
+
+def outputs() -> str:
+    return "\n".join(text_of(c) for c in cells() if c["cell_type"] == "code")
+
+
+def learned(line: str) -> bool:
+    """Whether a printed comparison shows an accuracy at least MARGIN above the majority class's."""
+    found = VERSUS.search(line)
+    assert found, f"not a comparison with the majority class: {line!r}"
+    accuracy, majority = map(float, found.groups())
+    return accuracy >= majority + MARGIN
+
+
+def script_source() -> str:
+    """The training script, as the notebook's `%%writefile` cell writes it."""
+    source = next("".join(c["source"]) for c in cells() if "".join(c["source"]).startswith("%%writefile"))
+    return source.split("\n", 1)[1]
+
+
+def test_the_check_fails_a_run_at_the_majority_class():
+    line = "plain loop: validation accuracy {} vs 0.571 for always answering the majority class: ..."
+    assert not learned(line.format("0.571")) and not learned(line.format("0.590"))
+    assert learned(line.format("0.650"))
+
+
+def test_every_run_of_the_chapter_beats_the_majority_class():
+    lines = [line for line in outputs().splitlines() if VERSUS.search(line)]
+    names = [line.split(":")[0] for line in lines]
+    assert names == ["plain loop", "1 process", "2 processes", "accumulating 2 micro-batches"], names
+    for line in lines:
+        assert learned(line), f"this run did not learn (beat the majority class by {MARGIN}): {line}"
+
+
+def test_the_majority_baseline_is_the_validation_splits_commoner_label():
+    labels = list(data.paraphrase()["validation"]["label"])  # the offline data set the committed run used
+    expected = max(labels.count(0), labels.count(1)) / len(labels)
+    printed = {float(m.group(2)) for m in VERSUS.finditer(outputs())}
+    assert printed == {round(expected, 3)}
+
+
+def test_the_loop_and_trainer_computed_the_same_losses_and_weights():
+    found = re.search(r"largest difference loop vs Trainer ([\d.e+-]+) \(first step's loss ([\d.]+)\)", outputs())
+    assert found, "the comparison with Trainer is missing"
+    gap, first = map(float, found.groups())
+    assert gap <= 1e-3 * first
+    weights = re.search(r"trained weights: largest difference loop vs Trainer ([\d.e+-]+)", outputs())
+    assert weights and float(weights.group(1)) <= 1e-4
+
+
+def test_each_process_saw_half_of_the_pairs_and_the_metric_all_of_the_validation_split():
+    defaults = run.notebook_defaults(NOTEBOOK)
+    seen = re.findall(
+        r"(\d) process(?:es)?, +rank (\d): (\d+) batches, (\d+) pairs, (\d+) optimizer steps; "
+        r"evaluated (\d+) validation batches, metric on (\d+) pairs",
+        outputs(),
+    )
+    assert [(int(p), int(r)) for p, r, *_ in seen] == [(1, 0), (2, 0), (2, 1)]
+    pairs_in_all = defaults["max_train_samples"] * defaults["num_train_epochs"]
+    validation = len(data.paraphrase()["validation"])
+    one, *ranks = [tuple(map(int, row[2:])) for row in seen]
+    assert one[1] == pairs_in_all and one[3] == -(-validation // 64) and one[4] == validation
+    for batches, pairs, steps, eval_batches, metric_pairs in ranks:
+        assert (batches, steps, metric_pairs) == (one[0], one[2], validation)  # same steps, every pair scored
+        assert pairs == pairs_in_all // 2 and eval_batches == -(-one[3] // 2)
+
+
+# ---------------------------------------------------------------------------------------------- slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def on_this_cpu(command: str, script: Path, out_dir: Path, port: int) -> list[str]:
+    """The printed command with one process per machine on this computer, --cpu and a tiny subset.
+
+    Only these change: processes per machine (8 -> 1; 2 in all for one machine), the address of rank 0
+    (127.0.0.1 instead of 10.0.0.1) and its port (a free one). Each replacement must find its text."""
+    printed, command, replaced = not command.startswith("$ "), command.removeprefix("$ "), 0
+    for old, new in (
+        ("--num_processes 8 ", "--num_processes 2 "),
+        ("--num_processes 16 ", "--num_processes 2 "),
+        ("--nproc_per_node 8 ", "--nproc_per_node 1 "),
+        ("10.0.0.1:29500", f"127.0.0.1:{port}"),
+        ("--main_process_ip 10.0.0.1 ", "--main_process_ip 127.0.0.1 "),
+        ("--main_process_port 29500 ", f"--main_process_port {port} "),
+    ):
+        replaced += command.count(old)
+        command = command.replace(old, new)
+    assert "10.0.0.1" not in command and "29500" not in command and (replaced or not printed), command
+    words = command.split()
+    launchers = {
+        "accelerate": [sys.executable, "-m", "accelerate.commands.accelerate_cli"],
+        "torchrun": [sys.executable, "-m", "torch.distributed.run"],
+        "python": [sys.executable],
+    }
+    words = launchers[words[0]] + [str(script) if w == "train_accelerate.py" else w for w in words[1:]]
+    return [*words, *TINY, "--cpu", f"--out_dir={out_dir}"]
+
+
+JOBS = ("the notebook's torchrun run", "accelerate, one machine", "accelerate, two machines", "torchrun, two machines")
+
+
+def printed_commands() -> dict[str, list[str]]:
+    """The chapter's launch commands, grouped into jobs: the machines of one job start together."""
+    lines = [
+        line for line in outputs().splitlines() if line.startswith(("accelerate launch", "torchrun", "$ torchrun"))
+    ]
+    jobs = dict(
+        zip(
+            JOBS,
+            (
+                [line for line in lines if line.startswith("$ torchrun --standalone")],
+                [line for line in lines if "--num_machines 1 " in line],
+                [line for line in lines if "--num_machines 2 " in line],
+                [line for line in lines if line.startswith("torchrun --nnodes 2 ")] * 2,  # the same on each machine
+            ),
+            strict=True,
+        )
+    )
+    assert [len(v) for v in jobs.values()] == [1, 1, 2, 2], lines
+    return jobs
+
+
+@pytest.fixture(scope="module")
+def script(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("ch06") / "train_accelerate.py"
+    path.write_text(script_source())
+    return path
+
+
+def environment() -> dict[str, str]:
+    return {**os.environ, "OMP_NUM_THREADS": "1", "COURSE_HUB": "offline", "HF_HUB_OFFLINE": "1"}
+
+
+@pytest.mark.slow  # about a minute on 2 cores: the chapter's recipe, one process
+def test_the_script_alone_with_its_defaults_learns(script, tmp_path):
+    """Every argument has a default; with them, the loop of the chapter beats the majority class."""
+    done = subprocess.run(
+        [sys.executable, str(script), "--cpu", f"--out_dir={tmp_path}"],
+        cwd=tmp_path,
+        env={**environment(), "OMP_NUM_THREADS": str(os.cpu_count() or 1)},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    log = json.loads((tmp_path / "rank0.json").read_text())
+    labels = list(data.paraphrase()["validation"]["label"])
+    majority = max(labels.count(0), labels.count(1)) / len(labels)
+    line = f"validation accuracy {log['accuracy']:.3f} vs {majority:.3f} for always answering the majority class"
+    assert learned(line), line
+
+
+@pytest.mark.slow  # about 20 s per job on 2 cores
+@pytest.mark.parametrize("job", JOBS)
+def test_a_printed_launch_command_runs_on_the_cpu(job, script, tmp_path):
+    port = free_port()
+    commands = [on_this_cpu(line, script, tmp_path / "logs", port) for line in printed_commands()[job]]
+    machines = [
+        subprocess.Popen(c, cwd=tmp_path, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for c in commands
+    ]
+    results = [machine.communicate(timeout=600) for machine in machines]
+    for machine, (_, stderr) in zip(machines, results, strict=True):
+        assert machine.returncode == 0, stderr[-3000:]
+        assert "had defaults used instead" not in stderr, "the command misses arguments:\n" + stderr[-2000:]
+    logs = [json.loads(p.read_text()) for p in sorted((tmp_path / "logs").glob("rank*.json"))]
+    assert [(log["rank"], log["processes"]) for log in logs] == [(0, 2), (1, 2)]
+    validation = len(data.paraphrase()["validation"])
+    for log in logs:
+        assert log["pairs_seen"] == int(TINY[1]) // 2 and log["pairs"] == validation
+    expected = re.search(r"--mixed_precision[ =](\w+)", " ".join(printed_commands()[job])).group(1)
+    assert {log["mixed_precision"] for log in logs} == {expected}
