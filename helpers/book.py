@@ -16,23 +16,60 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from helpers import datacard, pack, recipe_search, run
+import yaml
+
+from helpers import datacard, i18n, pack, recipe_search, run
 from helpers.errors import CourseError
+from helpers.i18n import LANG
+from helpers.tables import cell, table
 
 ROOT = run.ROOT
 STAGE = run.BUILD / "site-src"
 HTML = run.BUILD / "html"
 
 
-def stage(source: str) -> Path:
-    """Copy config, pages and notebooks (executed or committed) into the staging folder."""
-    if STAGE.exists():
-        shutil.rmtree(STAGE)
-    STAGE.mkdir(parents=True)
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copy(ROOT / name, STAGE / name)
-    shutil.copytree(ROOT / "book", STAGE / "book")
-    (STAGE / "notebooks").mkdir()
+EDITIONS = ("en", LANG)
+# What the Chinese edition changes in the configuration and the table of contents.
+ZH_CONFIG = {"title": "Transformers, executed（中文版）", "search_bar_text": "搜索课程……"}
+ZH_CAPTIONS = {"Start here": "从这里开始", "Chapters": "章节", "Reference": "参考"}
+TOGGLES = {
+    "en": ("Solution to exercise {number}", "Quiz answers and explanations", "Answer"),
+    LANG: ("练习 {number} 的解答", "测验答案与解释", "答案"),
+}
+
+
+def stage_dir(edition: str) -> Path:
+    return STAGE if edition == "en" else run.BUILD / f"site-src-{edition}"
+
+
+def stage(source: str, edition: str = "en") -> Path:
+    """Copy config, pages and notebooks (executed or committed) of one edition into its staging folder.
+
+    Both editions have the same page names; the Chinese one takes its prose from `i18n/` (pages and
+    Markdown cells) and everything else, code and outputs included, from the English notebooks.
+    """
+    target = stage_dir(edition)
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    config["sphinx"]["extra_extensions"].append("helpers.sphinx_edition")
+    config["sphinx"]["config"]["course_edition"] = edition
+    if edition != "en":
+        config["title"] = ZH_CONFIG["title"]
+        config["html"]["search_bar_text"] = ZH_CONFIG["search_bar_text"]
+        config["sphinx"]["config"]["language"] = edition
+        for part in toc["parts"]:
+            part["caption"] = ZH_CAPTIONS[part["caption"]]
+    (target / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+    (target / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False))
+    shutil.copytree(ROOT / "book", target / "book")
+    if edition != "en":
+        for name in i18n.sources():
+            if name.startswith("book/"):
+                (target / f"{name}.md").write_text(i18n.zh_page(name))
+    (target / "notebooks").mkdir()
     for notebook in sorted(run.NOTEBOOKS.glob("*.ipynb")):
         executed = run.EXECUTED / notebook.name
         if source == "executed" and not executed.is_file():
@@ -40,21 +77,23 @@ def stage(source: str) -> Path:
                 f"{executed} is missing: run `python -m helpers.run` first (or build "
                 "from the committed notebooks with --from committed)."
             )
-        copy_for_readers(executed if source == "executed" else notebook, STAGE / "notebooks" / notebook.name)
-    return STAGE
+        content = json.loads((executed if source == "executed" else notebook).read_text())
+        if edition != "en":
+            content = i18n.translate_notebook(content, f"notebooks/{notebook.stem}")
+        copy_for_readers(content, target / "notebooks" / notebook.name, edition)
+    return target
 
 
-def copy_for_readers(source: Path, target: Path) -> None:
-    """Copy a notebook for the book: no test markers (`# NBVAL_CHECK_OUTPUT`), and each exercise's
+def copy_for_readers(notebook: dict[str, Any], target: Path, edition: str = "en") -> None:
+    """Write a notebook for the book: no test markers (`# NBVAL_CHECK_OUTPUT`), and each exercise's
     solution and the quiz's answers behind a toggle right after their check cells."""
-    notebook = json.loads(source.read_text())
     cells = []
     for cell in notebook["cells"]:
         if cell["cell_type"] == "code":
             lines = "".join(cell["source"]).splitlines(keepends=True)
             cell["source"] = [line for line in lines if line.strip() != "# NBVAL_CHECK_OUTPUT"]
         cells.append(cell)
-        toggle = answer_toggle("".join(cell["source"])) if cell["cell_type"] == "code" else None
+        toggle = answer_toggle("".join(cell["source"]), edition) if cell["cell_type"] == "code" else None
         if toggle:
             cells.append(
                 {
@@ -72,18 +111,20 @@ EXERCISE_CALL = re.compile(r'helpers\.checks\.exercise\("(ch\d\d)", (\d+),')
 QUIZ_CALL = re.compile(r'helpers\.checks\.quiz\("(ch\d\d)",')
 
 
-def answer_toggle(code: str) -> str | None:
+def answer_toggle(code: str, edition: str = "en") -> str | None:
     """Markdown for a closed dropdown (a <details> element: no JavaScript) after a check cell, or None."""
     from helpers import checks
 
+    solution, answers, answer = TOGGLES[edition]
     if found := EXERCISE_CALL.search(code):
         name, number = found.group(1), int(found.group(2))
         item = checks.find_exercise(name, number)
-        return f":::{{dropdown}} Solution to exercise {number}\n```python\n{item.solution.strip()}\n```\n:::\n"
+        title = solution.format(number=number)
+        return f":::{{dropdown}} {title}\n```python\n{item.solution.strip()}\n```\n:::\n"
     if found := QUIZ_CALL.search(code):
-        lines = [":::{dropdown} Quiz answers and explanations"]
+        lines = [f":::{{dropdown}} {answers}"]
         for q in checks.chapter(found.group(1)).quiz:
-            lines.append(f"**{q.number}.** Answer: **{q.key}**\n")
+            lines.append(f"**{q.number}.** {answer}: **{q.key}**\n")
             lines += [f"- **{letter}**: {why}" for letter, why in q.options.items()] + [""]
         return "\n".join(lines + [":::", ""])
     return None
@@ -108,26 +149,6 @@ WORLDS = {
     "gpu": "GPU profile on a CUDA GPU: `make test PROFILE=gpu`",
     "online": "online, the real Hugging Face Hub with the real checkpoints",
 }
-
-
-def cell(value: Any) -> str:
-    """Text made safe for one Markdown table cell: line breaks shown as ↵, pipes escaped.
-
-    Every generated table quotes through this, so no quoted text can end a table or add a column,
-    e.g. `cell("Paris.\\n\\nThe answer | 201")` is `Paris.↵↵The answer \\| 201`.
-    """
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\n", "↵").replace("|", "\\|").strip()
-
-
-def table(header: list[str], rows: list[list[Any]], right: tuple[int, ...] = ()) -> list[str]:
-    """Markdown lines of a table, every cell through `cell`; the columns numbered in `right` align right."""
-
-    def line(values: list[Any]) -> str:
-        return "| " + " | ".join(cell(v) for v in values) + " |"
-
-    rule = "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|"
-    return [line(header), rule, *(line(row) for row in rows)]
 
 
 def worlds_table(found: list[dict[str, Any]]) -> list[str]:
@@ -280,34 +301,69 @@ def _figure(value: Any) -> str:
     return str(value)
 
 
-def generate(source: str) -> None:
-    """Write the generated Markdown fragments that the status and data card pages include."""
-    out = STAGE / "book" / "_generated"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "status_tables.md").write_text(status_tables(source))
-    (out / "data_tables.md").write_text(datacard.tables())
+def glossary_terms(edition: str) -> str:
+    """The glossary directive of one edition, generated from `i18n/glossary.yml` (the one terminology source)."""
+    lines = ["```{glossary}"]
+    for t in i18n.glossary()["terms"]:
+        if edition == "en":
+            heading, text = t["heading"], t["definition"]
+        else:
+            heading = t["zh"] if t["zh"] == t["term"] else f"{t['zh']}（{t['term']}）"
+            other = [n.strip() for n in t["notes"].split(",") if n.strip() and n.strip() != t["zh"]]
+            other = [n for n in other if n not in t["zh_definition"]]  # unless the definition names it
+            text = t["zh_definition"].strip() + (f"笔记写作“{'”“'.join(other)}”。" if other else "")
+        link = f"{{doc}}`{t['page']}`"
+        lines += [heading, f"  {text} {link}" if edition == "en" else f"  {text}参见 {link}。", ""]
+    return "\n".join(lines + ["```", ""])
 
 
-def build(source: str, strict: bool) -> Path:
-    """Stage, generate and build the site into _build/html; return the index page."""
-    stage(source)
-    generate(source)
-    command = [
-        str(Path(sys.executable).parent / "jupyter-book"),
-        "build",
-        str(STAGE),
-        "--path-output",
-        str(run.BUILD / "jb"),
+def translation_table() -> list[str]:
+    """Markdown lines: each page's and chapter's translation state in the Chinese edition."""
+    rows = [
+        [f"`{source}`", c["ok"], c["missing"], c["stale"], c["orphan"]] for source, c in i18n.summary().items()
     ]
-    if strict:
-        command += ["-W", "-n", "--keep-going"]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        tail = "\n".join((result.stdout + result.stderr).splitlines()[-40:])
-        raise CourseError(f"The book build failed:\n{tail}")
+    return [
+        "## The Chinese edition",
+        "",
+        "Units (Markdown cells, page sections) translated and fresh, and those missing or stale "
+        "(`python -m helpers.i18n status --diff` shows what changed):",
+        "",
+        *table(["source", "fresh", "missing", "stale", "orphan"], rows, right=(1, 2, 3, 4)),
+        "",
+    ]
+
+
+def generate(source: str, edition: str = "en") -> None:
+    """Write the generated Markdown fragments that the status, data card and glossary pages include."""
+    out = stage_dir(edition) / "book" / "_generated"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "status_tables.md").write_text(status_tables(source) + "\n".join(translation_table()))
+    (out / "data_tables.md").write_text(datacard.tables())
+    (out / "glossary_terms.md").write_text(glossary_terms(edition))
+
+
+def build(source: str, strict: bool, editions: tuple[str, ...] = EDITIONS) -> Path:
+    """Stage, generate and build each edition (English into _build/html, Chinese into its zh_CN/)."""
     if HTML.exists():
         shutil.rmtree(HTML)
-    shutil.copytree(run.BUILD / "jb" / "_build" / "html", HTML)
+    for edition in editions:
+        stage(source, edition)
+        generate(source, edition)
+        jb = run.BUILD / ("jb" if edition == "en" else f"jb-{edition}")
+        command = [
+            str(Path(sys.executable).parent / "jupyter-book"),
+            "build",
+            str(stage_dir(edition)),
+            "--path-output",
+            str(jb),
+        ]
+        if strict:
+            command += ["-W", "-n", "--keep-going"]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            tail = "\n".join((result.stdout + result.stderr).splitlines()[-40:])
+            raise CourseError(f"The book build ({edition} edition) failed:\n{tail}")
+        shutil.copytree(jb / "_build" / "html", HTML if edition == "en" else HTML / edition, dirs_exist_ok=True)
     return HTML / "index.html"
 
 
@@ -316,9 +372,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.book", description=__doc__.splitlines()[0])
     parser.add_argument("--from", dest="source", choices=("executed", "committed"), default="executed")
     parser.add_argument("--strict", action="store_true", help="warnings are errors (-W -n)")
+    parser.add_argument("--edition", choices=EDITIONS, action="append", help="build only this edition")
     args = parser.parse_args(argv)
     try:
-        index = build(args.source, args.strict)
+        index = build(args.source, args.strict, tuple(args.edition or EDITIONS))
     except CourseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -33,16 +34,17 @@ def pair_overlaps(split: Any) -> np.ndarray:
     return np.array([word_overlap(a, b) for a, b in zip(split["sentence1"], split["sentence2"], strict=True)])
 
 
-def overlap_predictions(train: Any, evaluation: Any) -> list[int]:
-    """Word overlap alone: `equivalent` (1) above the threshold that is most accurate on `train`."""
+def overlap_classifier(train: Any) -> Callable[[Any], list[int]]:
+    """Word overlap alone: predicts `equivalent` (1) above the threshold that is most accurate on `train`."""
     from helpers.evaluation import best_threshold
 
     threshold = best_threshold(pair_overlaps(train), list(train["label"]))
-    return (pair_overlaps(evaluation) > threshold).astype(int).tolist()
+    return lambda split: (pair_overlaps(split) > threshold).astype(int).tolist()
 
 
-def tfidf_pair_predictions(train: Any, evaluation: Any) -> list[int]:
-    """TF-IDF + logistic regression on sentence pairs: features |v1-v2|, v1*v2 and their cosine."""
+def tfidf_pair_classifier(train: Any) -> Callable[[Any], list[int]]:
+    """TF-IDF + logistic regression fitted on `train` pairs (features |v1-v2|, v1*v2 and their cosine);
+    returns the function that predicts the labels of another split."""
     from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -56,7 +58,7 @@ def tfidf_pair_predictions(train: Any, evaluation: Any) -> list[int]:
         return hstack([abs(a - b), a.multiply(b), cosine]).tocsr()
 
     model = LogisticRegression(max_iter=2000, C=4.0).fit(features(train), list(train["label"]))
-    return [int(y) for y in model.predict(features(evaluation))]
+    return lambda split: [int(y) for y in model.predict(features(split))]
 
 
 def tfidf_text_baseline(
@@ -109,8 +111,8 @@ def summary() -> dict[str, Any]:
             "majority_validation_accuracy": majority_accuracy(
                 list(para["train"]["label"]), list(para["validation"]["label"])
             ),
-            "tfidf_validation": scores(tfidf_pair_predictions(para["train"], para["validation"]), validation_labels),
-            "overlap_validation": scores(overlap_predictions(para["train"], para["validation"]), validation_labels),
+            "tfidf_validation": scores(tfidf_pair_classifier(para["train"])(para["validation"]), validation_labels),
+            "overlap_validation": scores(overlap_classifier(para["train"])(para["validation"]), validation_labels),
         },
         "paraphrase_check": {
             "size": len(check),

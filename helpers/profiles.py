@@ -23,7 +23,7 @@ PROFILES = ("cpu", "gpu", "gpu-on-cpu")
 # picks by itself), precision aside: "*" sets bf16. Chapter 6 takes the same recipe on its cell's
 # subset of the training pairs (its data-parallel run goes to the CPU where there are fewer GPUs than
 # processes); its mixed_precision="auto" picks bf16 on a GPU that has it.
-_FINE_TUNING = {k: v for k, v in OFFICIAL.items() if k not in ("fp16", "bf16", "parallel_train_samples")}
+_FINE_TUNING = {k: v for k, v in OFFICIAL.items() if k not in ("fp16", "bf16")}
 GPU: dict[str, dict[str, Any]] = {
     "*": {"device": "cuda", "bf16": True},
     "01_pipeline": {"max_new_tokens": 60},
@@ -51,8 +51,6 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "learning_rate": (_positive, "> 0"),
     "max_new_tokens": (_positive, "> 0"),
     "max_train_samples": (_non_negative, ">= 0 (0 means the whole split)"),
-    "parallel_train_samples": (_non_negative, ">= 0 (0 means the whole split)"),
-    "parallel_epochs": (_positive, "> 0"),
     "label_smoothing": (lambda v: 0 <= v < 1, ">= 0 and < 1"),
     "seed": (_non_negative, ">= 0"),
     "num_processes": (_positive, "> 0"),

@@ -24,6 +24,7 @@ from typing import Any
 
 from helpers import profiles
 from helpers.errors import CourseError
+from helpers.tables import table
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -189,12 +190,11 @@ def markdown_table(report: dict[str, Any]) -> str:
     """Return the report as a Markdown table (one row per notebook) with the environment below."""
     env = report["environment"]
     device = "cuda" if env["gpu"] != "none" else "cpu"
-    lines = ["| notebook | status | seconds | profile | device | last run |", "|---|---|---:|---|---|---|"]
-    for r in report["notebooks"]:
-        lines.append(
-            f"| {r['notebook']} | {r['status']} | {r['seconds']} | {r['profile']} | {device} "
-            f"| {r.get('finished', report['finished'])} |"
-        )
+    rows = [
+        [r["notebook"], r["status"], r["seconds"], r["profile"], device, r.get("finished", report["finished"])]
+        for r in report["notebooks"]
+    ]
+    lines = table(["notebook", "status", "seconds", "profile", "device", "last run"], rows, right=(2,))
     versions = ", ".join(f"{k} {v}" for k, v in env.items() if k not in ("cpu", "gpu", "machine"))
     lines += [
         "",

@@ -5,9 +5,11 @@ Chapter notebooks call `helpers.setup.start(...)` in their setup cell (chapter 0
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import warnings
+from collections.abc import Iterator
 
 from helpers.errors import CourseError
 
@@ -25,6 +27,21 @@ def quiet() -> None:
     transformers.utils.logging.disable_progress_bar()
     datasets.logging.set_verbosity_error()
     datasets.disable_progress_bars()
+
+
+@contextlib.contextmanager
+def warnings_shown() -> Iterator[None]:
+    """Show the library's warnings inside the block (the lesson is about one), then quiet them again."""
+    import transformers
+
+    level = transformers.logging.get_verbosity()
+    transformers.logging.set_verbosity_warning()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            yield
+    finally:
+        transformers.logging.set_verbosity(level)
 
 
 def seed_everything(seed: int) -> None:

@@ -29,10 +29,7 @@ STAND_IN_CPU: dict[str, Any] = {
     "label_smoothing": 0.1,
     "fp16": False,
     "bf16": False,
-    "parallel_train_samples": 256,
 }
-# parallel_train_samples: chapter 6's 1- vs 2-process comparison stays small wherever a 110M-parameter
-# model runs it (on a one-GPU machine it runs on the CPU).
 OFFICIAL: dict[str, Any] = {
     "max_train_samples": 0,
     "num_train_epochs": 3,
@@ -43,7 +40,6 @@ OFFICIAL: dict[str, Any] = {
     "label_smoothing": 0.0,
     "fp16": False,
     "bf16": False,
-    "parallel_train_samples": 64,
 }
 CPU_BUDGET_S = 360  # training time a CPU run of a real checkpoint aims at (chapter 5's whole page: < 15 min)
 SUBSETS = (2048, 1024, 512, 256, 128)  # a coarse ladder: timing noise rarely changes the choice

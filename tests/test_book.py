@@ -84,7 +84,7 @@ def test_staged_notebooks_drop_the_test_markers(tmp_path):
     from conftest import write_notebook
 
     source = write_notebook(tmp_path / "nb.ipynb", "# NBVAL_CHECK_OUTPUT\nprint(1)  # keep me")
-    book.copy_for_readers(source, tmp_path / "out.ipynb")
+    book.copy_for_readers(json.loads(source.read_text()), tmp_path / "out.ipynb")
     cells = json.loads((tmp_path / "out.ipynb").read_text())["cells"]
     assert "".join(cells[1]["source"]) == "print(1)  # keep me"
     assert "NBVAL" in "".join(json.loads(source.read_text())["cells"][1]["source"])  # the original keeps it

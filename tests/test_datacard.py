@@ -19,7 +19,7 @@ def test_tfidf_pair_baseline_learns_an_easy_toy_task():
         {"sentence1": a, "sentence2": b, "label": 0} for a, b in diff * 10
     ]
     toy = Dataset.from_list(rows)
-    assert datacard.tfidf_pair_predictions(toy, toy) == list(toy["label"])
+    assert datacard.tfidf_pair_classifier(toy)(toy) == list(toy["label"])
 
 
 def test_overlap_baseline_and_word_overlap_by_hand():
@@ -29,7 +29,7 @@ def test_overlap_baseline_and_word_overlap_by_hand():
         {"sentence1": "a b", "sentence2": "c d", "label": 0},
     ]
     toy = Dataset.from_list(rows * 5)
-    assert datacard.overlap_predictions(toy, toy) == [1, 0] * 5
+    assert datacard.overlap_classifier(toy)(toy) == [1, 0] * 5
 
 
 @pytest.fixture(scope="module")

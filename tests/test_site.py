@@ -95,6 +95,9 @@ class PageReport:
     broken_links: list[str] = field(default_factory=list)
     images: list[dict] = field(default_factory=list)
     outputs: int = 0
+    lang: str = ""
+    cjk: int = 0  # Chinese characters in the article
+    edition_link: str | None = None  # the link to the same page in the other edition
 
 
 IMAGES_JS = """() => Array.from(document.images).map(img => ({
@@ -102,6 +105,25 @@ IMAGES_JS = """() => Array.from(document.images).map(img => ({
     inOutput: !!img.closest('.cell_output'), complete: img.complete, width: img.naturalWidth}))"""
 OUTPUTS_JS = """() => Array.from(document.querySelectorAll('.cell_output')).filter(o =>
     o.checkVisibility() && (o.innerText.trim() || o.querySelector('img'))).length"""
+
+
+EDITION_JS = """() => {
+    const article = document.querySelector('article');
+    const text = article ? article.innerText : '';
+    const link = document.querySelector('p.edition-switch a');
+    return [document.documentElement.lang, (text.match(/[\\u4e00-\\u9fff]/g) || []).length,
+            link ? link.href : null];
+}"""
+
+
+def content_pages(crawl: dict[str, PageReport], edition: str) -> list[str]:
+    """The book and chapter pages of one edition ('en' or 'zh_CN'), as crawled."""
+    prefix = "zh_CN/" if edition == "zh_CN" else ""
+    return [
+        path
+        for path in crawl
+        if path.startswith(prefix + "book/") or path.startswith(prefix + "notebooks/")
+    ]
 
 
 def visit(context, site_url: str, path: str) -> PageReport:
@@ -134,6 +156,7 @@ def visit(context, site_url: str, path: str) -> PageReport:
                 report.broken_links.append(href)
     report.images = page.evaluate(IMAGES_JS)
     report.outputs = page.evaluate(OUTPUTS_JS)
+    report.lang, report.cjk, report.edition_link = page.evaluate(EDITION_JS)
     page.close()
     return report
 
@@ -326,3 +349,72 @@ def test_launch_buttons_open_the_real_notebook_with_its_install_cell():
         assert download, f"{page}: no download button"
         cells = json.loads((SITE / "_sources" / path).read_text())["cells"]
         assert install.bootstrap_index(cells) is not None, f"{page}: the downloaded notebook has no install cell"
+
+
+# The Chinese edition (zh_CN/): the same pages, in Chinese, each linked to its English original.
+
+
+def test_every_page_links_to_the_same_page_in_the_other_edition(crawl, site_url):
+    for edition, other in (("en", "zh_CN/"), ("zh_CN", "")):
+        pages = content_pages(crawl, edition)
+        assert pages, f"no {edition} pages in the build"
+        for path in pages:
+            link = crawl[path].edition_link
+            english_path = path.removeprefix("zh_CN/")
+            assert link == site_url + other + english_path, f"{path}: edition link {link}"
+
+
+def test_chinese_pages_are_in_chinese(crawl):
+    pages = content_pages(crawl, "zh_CN")
+    assert len(pages) == len(content_pages(crawl, "en")), "the editions have different pages"
+    for path in pages:
+        assert crawl[path].lang.startswith("zh"), f"{path}: <html lang={crawl[path].lang!r}>"
+        assert crawl[path].cjk >= 100, f"{path}: only {crawl[path].cjk} Chinese characters"
+    for path in content_pages(crawl, "en"):
+        assert crawl[path].lang.startswith("en"), f"{path}: <html lang={crawl[path].lang!r}>"
+
+
+def test_the_language_link_goes_both_ways(browser, site_url):
+    context = new_context(browser, site_url)
+    try:
+        page = context.new_page()
+        page.goto(site_url + "notebooks/03_tokenizers.html")
+        page.locator("p.edition-switch a").click()
+        page.wait_for_url("**/zh_CN/notebooks/03_tokenizers.html")
+        title = page.locator("article h1").first.inner_text()
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in title), title
+        page.locator("p.edition-switch a").click()
+        page.wait_for_url(site_url + "notebooks/03_tokenizers.html")
+    finally:
+        context.close()
+
+
+def test_chinese_launch_buttons_open_the_chinese_notebooks():
+    pages = sorted((SITE / "zh_CN" / "notebooks").glob("0[0-9]_*.html"))
+    assert pages, "no Chinese chapter pages: build the book first"
+    for page in pages:
+        html = page.read_text()
+        path = f"notebooks/zh_CN/{page.stem}.ipynb"
+        assert (ROOT / path).is_file(), path
+        assert f"blob/main/{path}" in html and f"lab/tree/{path}" in html, page.name
+        assert f"blob/main/notebooks/{page.stem}.ipynb" not in html, f"{page.name} launches the English notebook"
+
+
+def test_chinese_screenshots_with_a_cjk_font(browser, site_url):
+    """Screenshots of the Chinese welcome page and one chapter, with a CJK font installed (fonts-noto-cjk)."""
+    import subprocess
+
+    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
+    assert fonts.strip(), "no font for Chinese is installed: `make browser-deps` installs fonts-noto-cjk"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = new_context(browser, site_url)
+    try:
+        page = context.new_page()
+        for name, path in (("zh-welcome", "zh_CN/book/index.html"), ("zh-chapter", "zh_CN/notebooks/03_tokenizers.html")):
+            page.goto(site_url + path)
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+    finally:
+        context.close()
+    for name in ("zh-welcome", "zh-chapter"):
+        assert (SHOTS / f"{name}.png").stat().st_size > 10_000
