@@ -88,12 +88,12 @@ def copy_for_readers(notebook: dict[str, Any], target: Path, edition: str = "en"
     """Write a notebook for the book: no test markers (`# NBVAL_CHECK_OUTPUT`), and each exercise's
     solution and the quiz's answers behind a toggle right after their check cells."""
     cells = []
-    for cell in notebook["cells"]:
-        if cell["cell_type"] == "code":
-            lines = "".join(cell["source"]).splitlines(keepends=True)
-            cell["source"] = [line for line in lines if line.strip() != "# NBVAL_CHECK_OUTPUT"]
-        cells.append(cell)
-        toggle = answer_toggle("".join(cell["source"]), edition) if cell["cell_type"] == "code" else None
+    for item in notebook["cells"]:
+        if item["cell_type"] == "code":
+            lines = "".join(item["source"]).splitlines(keepends=True)
+            item["source"] = [line for line in lines if line.strip() != "# NBVAL_CHECK_OUTPUT"]
+        cells.append(item)
+        toggle = answer_toggle("".join(item["source"]), edition) if item["cell_type"] == "code" else None
         if toggle:
             cells.append(
                 {
@@ -319,9 +319,7 @@ def glossary_terms(edition: str) -> str:
 
 def translation_table() -> list[str]:
     """Markdown lines: each page's and chapter's translation state in the Chinese edition."""
-    rows = [
-        [f"`{source}`", c["ok"], c["missing"], c["stale"], c["orphan"]] for source, c in i18n.summary().items()
-    ]
+    rows = [[f"`{source}`", c["ok"], c["missing"], c["stale"], c["orphan"]] for source, c in i18n.summary().items()]
     return [
         "## The Chinese edition",
         "",

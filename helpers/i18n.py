@@ -129,8 +129,15 @@ def save(source: str, entries: dict[str, dict[str, str]]) -> None:
     """Write the translations of `source` in the English units' order."""
     path = store_path(source)
     path.parent.mkdir(parents=True, exist_ok=True)
-    items = [{"key": k, "sha": e["sha"], "en": e["en"].strip() + "\n", "zh": e["zh"].strip() + "\n" if e["zh"].strip() else ""}
-             for k, e in entries.items()]
+    items = [
+        {
+            "key": k,
+            "sha": e["sha"],
+            "en": e["en"].strip() + "\n",
+            "zh": e["zh"].strip() + "\n" if e["zh"].strip() else "",
+        }
+        for k, e in entries.items()
+    ]
     path.write_text(yaml.dump(items, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000))
 
 
@@ -173,8 +180,12 @@ def summary() -> dict[str, dict[str, int]]:
 def diff(unit: Unit) -> str:
     """The English change since the unit was translated, as a unified diff."""
     lines = difflib.unified_diff(
-        unit.translated_from.strip().splitlines(), unit.english.strip().splitlines(),
-        "translated from", "English now", lineterm="", n=1,
+        unit.translated_from.strip().splitlines(),
+        unit.english.strip().splitlines(),
+        "translated from",
+        "English now",
+        lineterm="",
+        n=1,
     )
     return "\n".join(lines)
 

@@ -21,11 +21,11 @@ from typing import Any
 
 STAND_IN_CPU: dict[str, Any] = {
     "max_train_samples": 0,
-    "num_train_epochs": 3,
+    "num_train_epochs": 4,
     "batch_size": 16,
     "learning_rate": 1e-4,
     "freeze_embeddings": True,
-    "reset_pooler": True,
+    "reset_pooler": False,
     "label_smoothing": 0.1,
     "fp16": False,
     "bf16": False,

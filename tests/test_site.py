@@ -119,11 +119,7 @@ EDITION_JS = """() => {
 def content_pages(crawl: dict[str, PageReport], edition: str) -> list[str]:
     """The book and chapter pages of one edition ('en' or 'zh_CN'), as crawled."""
     prefix = "zh_CN/" if edition == "zh_CN" else ""
-    return [
-        path
-        for path in crawl
-        if path.startswith(prefix + "book/") or path.startswith(prefix + "notebooks/")
-    ]
+    return [path for path in crawl if path.startswith(prefix + "book/") or path.startswith(prefix + "notebooks/")]
 
 
 def visit(context, site_url: str, path: str) -> PageReport:
@@ -410,7 +406,8 @@ def test_chinese_screenshots_with_a_cjk_font(browser, site_url):
     context = new_context(browser, site_url)
     try:
         page = context.new_page()
-        for name, path in (("zh-welcome", "zh_CN/book/index.html"), ("zh-chapter", "zh_CN/notebooks/03_tokenizers.html")):
+        shots = {"zh-welcome": "zh_CN/book/index.html", "zh-chapter": "zh_CN/notebooks/03_tokenizers.html"}
+        for name, path in shots.items():
             page.goto(site_url + path)
             page.wait_for_load_state("networkidle")
             page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
