@@ -184,13 +184,18 @@ def recipe_tables() -> list[str]:
     if not recipe_search.OUT.is_file():
         return ["## Chapter 5's recipe", "", "Not measured yet: run `make recipes`.", ""]
     r = recipe_search.load()
+
+    def validation(name: str, metric: str) -> str:
+        s = recipe_search.on_search_seeds(r, name, metric)
+        return f"{s['mean']:.3f} ± {s['sd']:.3f}"
+
     rows = [
         [
             name,
             ", ".join(f"{k}={v}" for k, v in c["changes"].items()) or "-",
-            len(c["runs"]),
-            f"{c['validation_accuracy']['mean']:.3f} ± {c['validation_accuracy']['sd']:.3f}",
-            f"{c['validation_f1']['mean']:.3f} ± {c['validation_f1']['sd']:.3f}",
+            ", ".join(str(int(run["kept_epoch"])) for run in c["runs"]),
+            validation(name, "accuracy"),
+            validation(name, "f1"),
         ]
         for name, c in r["candidates"].items()
     ]
@@ -206,7 +211,9 @@ def recipe_tables() -> list[str]:
         f"data {cell(r['data'])}; bf16 autocast {r['bf16']}). Candidates change the base recipe "
         f"{cell(r['base'])}.",
         "",
-        *table(["candidate", "changes", "seeds", "validation accuracy", "validation F1"], rows, right=(2, 3, 4)),
+        f"Validation: mean ± sd over the search seeds {recipe_search.search_seeds(r)}, the evidence of the choice.",
+        "",
+        *table(["candidate", "changes", "kept epochs", "validation accuracy", "validation F1"], rows, right=(3, 4)),
         "",
         f"Chosen: **{r['chosen']}**. Its models, one per seed ({', '.join(map(str, r['seeds']))}), scored once:",
         "",
@@ -331,22 +338,31 @@ def translation_table() -> list[str]:
     ]
 
 
-def generate(source: str, edition: str = "en") -> None:
-    """Write the generated Markdown fragments that the status, data card and glossary pages include."""
+def fragments(source: str) -> dict[str, str]:
+    """The generated Markdown fragments both editions share (computed once: the data card's baselines
+    fit models): {file name: text}."""
+    return {
+        "status_tables.md": status_tables(source) + "\n".join(translation_table()),
+        "data_tables.md": datacard.tables(),
+    }
+
+
+def generate(shared: dict[str, str], edition: str = "en") -> None:
+    """Write the generated fragments that the status, data card and glossary pages include."""
     out = stage_dir(edition) / "book" / "_generated"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "status_tables.md").write_text(status_tables(source) + "\n".join(translation_table()))
-    (out / "data_tables.md").write_text(datacard.tables())
-    (out / "glossary_terms.md").write_text(glossary_terms(edition))
+    for name, text in {**shared, "glossary_terms.md": glossary_terms(edition)}.items():
+        (out / name).write_text(text)
 
 
 def build(source: str, strict: bool, editions: tuple[str, ...] = EDITIONS) -> Path:
     """Stage, generate and build each edition (English into _build/html, Chinese into its zh_CN/)."""
     if HTML.exists():
         shutil.rmtree(HTML)
+    shared = fragments(source)
     for edition in editions:
         stage(source, edition)
-        generate(source, edition)
+        generate(shared, edition)
         jb = run.BUILD / ("jb" if edition == "en" else f"jb-{edition}")
         command = [
             str(Path(sys.executable).parent / "jupyter-book"),

@@ -25,6 +25,7 @@ import hashlib
 import json
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,6 @@ ROOT = Path(__file__).resolve().parent.parent
 LANG = "zh_CN"
 STORE = ROOT / "i18n" / LANG
 ZH_NOTEBOOKS = ROOT / "notebooks" / LANG
-# Pages generated from data are not translated as pages (none today: the glossary page includes its terms).
-GENERATED_PAGES: set[str] = set()
 
 
 def sha(text: str) -> str:
@@ -48,7 +47,7 @@ def sha(text: str) -> str:
 
 def sources() -> list[str]:
     """Every translatable source, e.g. `book/setup`, `notebooks/00_setup`, in reading order."""
-    pages = [f"book/{p.stem}" for p in sorted((ROOT / "book").glob("*.md")) if p.stem not in GENERATED_PAGES]
+    pages = [f"book/{p.stem}" for p in sorted((ROOT / "book").glob("*.md"))]
     notebooks = [f"notebooks/{p.stem}" for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
     return pages + notebooks
 
@@ -63,19 +62,42 @@ def source_path(source: str) -> Path:
 
 
 HEADING = re.compile(r"^#{1,6} \S")
-FENCE = re.compile(r"^(```|:::)")
+OPEN_FENCE = re.compile(r"^(`{3,}|~{3,}|:{3,})(.*)$")
+
+
+def fenced_lines(text: str) -> Iterator[tuple[str, str, int]]:
+    """Each line of Markdown `text` (line ends kept) with its kind and the number of fences around it.
+
+    Kinds: `code-open` (the fence that opens a code block), `code` (the rest of the block, its closing
+    fence included), `fence` (a directive's opening or closing line: ```{note}, :::{dropdown}) and
+    `text`, which includes a directive's body (it is prose).
+    """
+    stack: list[tuple[str, bool]] = []  # open fences: (marker, is code)
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stack and stack[-1][1]:  # inside a code block: only its closing fence ends it
+            if stripped == stack[-1][0]:
+                stack.pop()
+            yield line, "code", len(stack)
+        elif stack and stripped == stack[-1][0]:
+            stack.pop()
+            yield line, "fence", len(stack)
+        elif (found := OPEN_FENCE.match(stripped)) and (
+            found.group(2).strip().startswith("{") or not found.group(1).startswith(":")
+        ):
+            is_code = not found.group(2).strip().startswith("{")
+            stack.append((found.group(1), is_code))
+            yield line, "code-open" if is_code else "fence", len(stack)
+        else:
+            yield line, "text", len(stack)
 
 
 def page_units(text: str) -> dict[str, str]:
     """Split a Markdown page into sections at headings outside fences: {heading line or 'top': text}."""
     units: dict[str, list[str]] = {"top": []}
-    key, fence = "top", ""
-    for line in text.splitlines(keepends=True):
-        if not fence and (found := FENCE.match(line)):
-            fence = found.group(1)
-        elif fence and line.strip() == fence:
-            fence = ""
-        elif not fence and HEADING.match(line):
+    key = "top"
+    for line, kind, depth in fenced_lines(text):
+        if kind == "text" and depth == 0 and HEADING.match(line):
             key = line.strip()
             n = 2
             while key in units:
@@ -219,7 +241,6 @@ def put(source: str, key: str, zh: str) -> None:
 
 
 CODE_SPAN = re.compile(r"(`+)((?:(?!\n\s*\n).)+?)\1", re.S)
-OPEN_FENCE = re.compile(r"^(`{3,}|~{3,}|:{3,})(.*)$")
 TARGET = re.compile(r"\{(?:doc|ref|numref|download|term)\}`[^`<]*<?([^`>]+)>?`|\]\(([^)\s]+)")
 MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.S)
 NUMBER = re.compile(r"(?<![\w.])[-+]?\d(?:[\d,]*\d)?(?:\.\d+)?(?:e-?\d+)?")
@@ -230,31 +251,16 @@ def split_fences(text: str) -> tuple[list[str], list[str], str]:
     """(code blocks, directive names, the rest): code fences are kept whole; a directive fence
     (```{note}, :::{dropdown}) keeps its body in the rest, which is translated."""
     code, directives, rest = [], [], []
-    stack: list[tuple[str, bool]] = []  # open fences: (marker, is code)
-    block: list[str] = []
-    for line in text.splitlines():
-        if stack and stack[-1][1]:  # inside a code block: only its closing fence ends it
-            block.append(line)
-            if line.strip() == stack[-1][0]:
-                stack.pop()
-                code.append("\n".join(block).strip())
-                block = []
-            continue
-        if stack and line.strip() == stack[-1][0]:
-            stack.pop()
-            continue
-        if found := OPEN_FENCE.match(line.strip()):
-            marker, info = found.groups()
-            if info.strip().startswith("{"):
-                directives.append(info.strip().split("}")[0] + "}")
-                stack.append((marker, False))
-                continue
-            if not marker.startswith(":"):
-                stack.append((marker, True))
-                block = [line]
-                continue
-        rest.append(line)
-    return code, directives, "\n".join(rest)
+    for line, kind, _ in fenced_lines(text):
+        if kind == "code-open":
+            code.append(line)
+        elif kind == "code":
+            code[-1] += line
+        elif kind == "fence" and (found := OPEN_FENCE.match(line.strip())) and found.group(2).strip():
+            directives.append(found.group(2).strip().split("}")[0] + "}")
+        elif kind == "text":
+            rest.append(line)
+    return [block.strip() for block in code], directives, "".join(rest)
 
 
 def prose(text: str) -> str:
