@@ -187,6 +187,19 @@ def search(names: list[str], seeds: list[int], search_seeds: int = 2) -> dict[st
     return results
 
 
+def search_seeds(record: dict[str, Any]) -> list[int]:
+    """The seeds every candidate was trained on: the only ones the choice looked at."""
+    common = set.intersection(*({r["seed"] for r in c["runs"]} for c in record["candidates"].values()))
+    return [seed for seed in record["seeds"] if seed in common]
+
+
+def on_search_seeds(record: dict[str, Any], name: str, metric: str) -> dict[str, float]:
+    """The validation `metric` ('accuracy' or 'f1') of candidate `name` over the search seeds: the
+    evidence of the choice (the chosen candidate's record also holds its later seed)."""
+    seeds = search_seeds(record)
+    return spread([r["validation"][metric] for r in record["candidates"][name]["runs"] if r["seed"] in seeds])
+
+
 def load() -> dict[str, Any]:
     """The last search's results (the chapter and the status page show them)."""
     return json.loads(OUT.read_text())

@@ -32,6 +32,9 @@ def test_search_chooses_on_validation_and_scores_only_the_chosen_recipe(monkeypa
     assert [r["seed"] for r in results["candidates"]["base"]["runs"]] == [1, 2]
     assert results["candidates"]["base"]["validation_accuracy"]["mean"] == pytest.approx(0.8015)
     assert results["chosen_scores"]["test_accuracy"]["mean"] == 1.0
+    # what the chapter and the status page show: the choice's evidence, the chosen one's third seed left out
+    assert recipe_search.search_seeds(results) == [1, 2]
+    assert recipe_search.on_search_seeds(results, "no label smoothing", "accuracy")["mean"] == pytest.approx(0.8315)
 
 
 def test_committed_record_matches_the_data_and_the_chapter_defaults():
