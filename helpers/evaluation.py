@@ -46,14 +46,15 @@ def check_report(predictions: Sequence[int], labels: Sequence[int]) -> dict[str,
 def embed(model: torch.nn.Module, tokenizer, texts: list[str], batch_size: int = 64) -> torch.Tensor:
     """Unit-length mean of the last hidden states over each text's real tokens (padding excluded)."""
     device = next(model.parameters()).device
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths share a batch: less padding
     vectors = []
     for start in range(0, len(texts), batch_size):
-        batch = tokenizer(texts[start : start + batch_size], padding=True, truncation=True, return_tensors="pt")
-        batch = batch.to(device)
+        rows = [texts[i] for i in order[start : start + batch_size]]
+        batch = tokenizer(rows, padding=True, truncation=True, return_tensors="pt").to(device)
         hidden = model(**batch).last_hidden_state
         mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
         vectors.append(torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1).float().cpu())
-    return torch.cat(vectors)
+    return torch.cat(vectors)[torch.argsort(torch.tensor(order))]  # back in the order of `texts`
 
 
 def cosine_similarities(model: torch.nn.Module, tokenizer, sentence1: list[str], sentence2: list[str]) -> np.ndarray:

@@ -9,11 +9,15 @@ so compare the peaks of two runs that differ in one setting, not a peak with one
     helpers.memory.reset_peak(device)   # before the phase
     ...                                 # e.g. the training loop
     helpers.memory.peak_mb(device)      # the phase's peak, in MiB (None where it cannot be measured)
+
+What a batch itself costs is measured directly: `saved_for_backward_mb(model, batch)` adds up the
+tensors autograd keeps from one forward pass for the backward pass (the activations).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +54,22 @@ def peak_mb(device: Any) -> float | None:
         return None
     found = re.search(r"^VmHWM:\s+(\d+)\s+kB", STATUS.read_text(), re.MULTILINE)
     return int(found.group(1)) / 1024 if found else None
+
+
+def saved_for_backward_mb(model: Any, batch: Mapping[str, Any]) -> float:
+    """MiB of the tensors that autograd keeps from one forward pass of `model` on `batch` for the
+    backward pass: the activations (storages shared with a parameter are not counted)."""
+    import torch
+
+    parameters = {p.untyped_storage().data_ptr() for p in model.parameters()}
+    saved: dict[int, int] = {}
+
+    def pack(tensor: torch.Tensor) -> torch.Tensor:
+        storage = tensor.untyped_storage()
+        if storage.data_ptr() not in parameters:
+            saved[storage.data_ptr()] = storage.nbytes()  # one count per storage, however often it is saved
+        return tensor
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
+        model(**batch)
+    return sum(saved.values()) / 2**20

@@ -1,11 +1,12 @@
 """The notebook runner: executes chapter notebooks headless with papermill and writes a run report.
 
 Maintainers and `make book` use it:
-    python -m helpers.run [--profile cpu|gpu|gpu-on-cpu] [--inplace] [--record-as WORLD]
+    python -m helpers.run [--profile cpu|gpu|gpu-on-cpu] [--inplace] [--record-as WORLD] [--jobs N]
                           [-p NAME=VALUE ...] [NOTEBOOK ...]
 Without --inplace executed copies go to `_build/executed/`; with it the committed notebooks are
 refreshed. A failing notebook is reported in a few lines (notebook, cell, source head, error),
-the runner goes on with the next one, and exits non-zero at the end.
+the runner goes on with the next one, and exits non-zero at the end. `--jobs 2` runs two notebooks
+at a time (longest first, by the committed report), for checks whose timings do not matter.
 """
 
 from __future__ import annotations
@@ -128,6 +129,36 @@ def execute(path: Path, profile: str, extra: dict[str, Any], out_dir: Path | Non
     return record
 
 
+def longest_first(paths: list[Path]) -> list[Path]:
+    """`paths` ordered by the seconds of the committed CPU report, longest first (unknown ones first)."""
+    try:
+        report = json.loads((COMMITTED_REPORTS / "run-report-cpu.json").read_text())
+        seconds = {r["notebook"]: r["seconds"] for r in report["notebooks"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        seconds = {}
+    return sorted(paths, key=lambda p: -seconds.get(p.name, float("inf")))
+
+
+def execute_all(
+    paths: list[Path], profile: str, extra: dict[str, Any], out_dir: Path | None, jobs: int
+) -> Iterator[dict[str, Any]]:
+    """Execute the notebooks `jobs` at a time (each in a worker process of its own); yield each record."""
+    if jobs == 1:
+        for path in paths:
+            print(f"running {path.name} ({profile}) ...", flush=True)
+            yield execute(path, profile, extra, out_dir)
+        return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # Kernels share the cores: OpenMP threads that spin while they wait would slow the other notebook.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    print(f"running {len(paths)} notebooks ({profile}), {jobs} at a time ...", flush=True)
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(execute, path, profile, extra, out_dir) for path in longest_first(paths)]
+        for future in as_completed(futures):
+            yield future.result()
+
+
 def environment() -> dict[str, str]:
     """Return the Python and library versions and the CPU/GPU names of this machine."""
     import platform
@@ -227,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="WORLD",
         help="name of the report (default: the profile), e.g. online-localhub",
     )
+    parser.add_argument("--jobs", type=int, default=1, help="notebooks run at a time (default 1: timings stay clean)")
     parser.add_argument(
         "-p",
         "--parameter",
@@ -253,13 +285,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     records = []
-    for path in paths:
-        print(f"running {path.name} ({args.profile}) ...", flush=True)
-        record = execute(path, args.profile, extra, None if args.inplace else EXECUTED)
-        print(f"  {record['status']} in {record['seconds']} s", flush=True)
+    out_dir = None if args.inplace else EXECUTED
+    for record in execute_all(paths, args.profile, extra, out_dir, max(1, args.jobs)):
+        print(f"{record['notebook']}: {record['status']} in {record['seconds']} s", flush=True)
         if record["status"] != "ok":
             print(record["error"], file=sys.stderr, flush=True)
         records.append(record)
+    records.sort(key=lambda r: [p.name for p in paths].index(r["notebook"]))
     report = write_report(records, args.record_as or args.profile, COMMITTED_REPORTS if args.inplace else REPORTS)
     failed = [r["notebook"] for r in records if r["status"] != "ok"]
     print(f"report: {report}; {len(records) - len(failed)} ok, {len(failed)} failed")

@@ -62,3 +62,11 @@ def test_embedding_ignores_padding_and_cosine_of_a_sentence_with_itself_is_one(t
     assert torch.allclose(alone.norm(dim=-1), torch.ones(1))
     same = evaluation.cosine_similarities(model, tokenizer, ["a dog ran"], ["a dog ran"])
     assert same == pytest.approx([1.0], abs=1e-5)
+
+
+def test_embeddings_come_back_in_the_order_of_the_texts(tiny):
+    model, tokenizer = tiny
+    texts = ["the dog sat on a mat", "the cat", "a dog ran on the mat", "cat"]  # not sorted by length
+    together = evaluation.embed(model, tokenizer, texts, batch_size=2)
+    one_by_one = torch.cat([evaluation.embed(model, tokenizer, [text]) for text in texts])
+    assert torch.allclose(together, one_by_one, atol=1e-5)

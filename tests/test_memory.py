@@ -36,3 +36,14 @@ def test_the_gpu_peak_counts_allocated_tensors():
     block = torch.ones(64 * 2**20 // 4, device="cuda")  # 64 MiB
     assert memory.peak_mb("cuda") - before >= 64
     del block
+
+
+def test_saved_for_backward_counts_the_activations_not_the_weights():
+    layer = torch.nn.Linear(1000, 10)  # 40,000 bytes of weights, which backward also needs
+    x = torch.ones(4, 1000, requires_grad=True)  # 16,000 bytes: what the weight's gradient needs
+    assert memory.saved_for_backward_mb(layer, {"input": x}) == pytest.approx(16_000 / 2**20)
+    mlp = torch.nn.Sequential(torch.nn.Linear(64, 256), torch.nn.GELU(), torch.nn.Linear(256, 64))
+    small, large = (memory.saved_for_backward_mb(mlp, {"input": torch.ones(n, 64)}) for n in (8, 16))
+    assert large == pytest.approx(2 * small)  # activations grow with the batch
+    with torch.no_grad():  # nothing is kept when no backward pass can follow
+        assert memory.saved_for_backward_mb(mlp, {"input": torch.ones(8, 64)}) == 0

@@ -46,14 +46,15 @@ def test_failing_cell_gives_a_short_message_naming_notebook_and_cell(tmp_path, b
     assert len(result.stderr.splitlines()) < 15  # not a papermill dump
 
 
-def test_dead_kernel_is_reported_and_the_run_goes_on(tmp_path, build_dir):
+def test_dead_kernel_is_reported_and_the_run_goes_on_two_at_a_time(tmp_path, build_dir):
     dying = write_notebook(tmp_path / "a_dies.ipynb", "import os\nos._exit(1)")
     fine = write_notebook(tmp_path / "b_fine.ipynb", "print('still here')")
-    result = runner(str(dying), str(fine))
+    result = runner(str(dying), str(fine), "--jobs", "2")
     assert result.returncode == 1
+    assert "2 notebooks (cpu), 2 at a time" in result.stdout
     report = json.loads((build_dir / "report" / "run-report-cpu.json").read_text())
-    status = {r["notebook"]: r["status"] for r in report["notebooks"]}
-    assert status == {"a_dies.ipynb": "failed", "b_fine.ipynb": "ok"}
+    status = [(r["notebook"], r["status"]) for r in report["notebooks"]]
+    assert status == [("a_dies.ipynb", "failed"), ("b_fine.ipynb", "ok")]  # the order asked for
     assert "a_dies.ipynb" in result.stderr and "Dead" in result.stderr
 
 
