@@ -7,6 +7,7 @@ only then are the chosen recipe's models scored on the test split and the out-of
 set, once per seed.
 Writes helpers/measured/paraphrase_recipes.json, which chapter 5 and the status page show.
     python -m helpers.recipe_search [--seeds 42 43 44] [--candidates base "no label smoothing"]
+    python -m helpers.recipe_search --rescore   # the check set changed: rescore the chosen recipe (10 min)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from helpers import data, evaluation, finetune, recipes, sizing
+from helpers.errors import CourseError
 
 OUT = Path(__file__).resolve().parent / "measured" / "paraphrase_recipes.json"
 BASE: dict[str, Any] = {
@@ -135,9 +137,8 @@ def spread(values: list[float]) -> dict[str, float]:
     }
 
 
-def search(names: list[str], seeds: list[int], search_seeds: int = 2) -> dict[str, Any]:
-    """Train every candidate on the first `search_seeds` seeds and choose on validation; train the
-    chosen one on the remaining seeds too; then score the chosen one's models on test and check set once."""
+def _inputs() -> tuple[Any, Any, Any, Any]:
+    """(tokenizer, splits, tokenized splits, check set) of the course-pack encoder and the paraphrase data."""
     from transformers import AutoTokenizer
 
     from helpers.setup import quiet
@@ -146,7 +147,27 @@ def search(names: list[str], seeds: list[int], search_seeds: int = 2) -> dict[st
     tokenizer = AutoTokenizer.from_pretrained(recipes.encoder_dir())
     splits = data.paraphrase()
     tokenized = splits.map(lambda b: tokenizer(b["sentence1"], b["sentence2"], truncation=True), batched=True)
-    check = data.paraphrase_check()
+    return tokenizer, splits, tokenized, data.paraphrase_check()
+
+
+def score(models: dict[int, Path], tokenizer: Any, splits: Any, check: Any) -> dict[str, Any]:
+    """Each seed's saved model scored once on the test split and the check set, and the spread over seeds."""
+    final = []
+    for seed, folder in models.items():
+        test = evaluation.scores(predict(folder, tokenizer, splits["test"]), splits["test"]["label"])
+        ood = evaluation.check_report(predict(folder, tokenizer, check), check["label"])
+        final.append({"seed": seed, "test": test, "check_set": ood})
+    return {
+        "runs": final,
+        **{f"test_{k}": spread([r["test"][k] for r in final]) for k in ("accuracy", "f1")},
+        **{f"check_{k}": spread([r["check_set"][k] for r in final]) for k in final[0]["check_set"]},
+    }
+
+
+def search(names: list[str], seeds: list[int], search_seeds: int = 2) -> dict[str, Any]:
+    """Train every candidate on the first `search_seeds` seeds and choose on validation; train the
+    chosen one on the remaining seeds too; then score the chosen one's models on test and check set once."""
+    tokenizer, splits, tokenized, check = _inputs()
     results: dict[str, Any] = {"seeds": seeds, "base": BASE, "bf16": sizing.cpu_has_bf16(), "candidates": {}}
     with tempfile.TemporaryDirectory() as tmp:
 
@@ -171,20 +192,35 @@ def search(names: list[str], seeds: list[int], search_seeds: int = 2) -> dict[st
         chosen = max(names, key=lambda n: means[n])  # accuracy first, F1 breaks ties
         results["chosen"] = chosen
         summarise(chosen, results["candidates"][chosen]["runs"] + runs_of(chosen, seeds[search_seeds:]))
-        final = []
-        for seed in seeds:
-            folder = Path(tmp) / chosen / str(seed) / "model"
-            test = evaluation.scores(predict(folder, tokenizer, splits["test"]), splits["test"]["label"])
-            ood = evaluation.check_report(predict(folder, tokenizer, check), check["label"])
-            final.append({"seed": seed, "test": test, "check_set": ood})
-        results["chosen_scores"] = {
-            "runs": final,
-            **{f"test_{k}": spread([r["test"][k] for r in final]) for k in ("accuracy", "f1")},
-            **{f"check_{k}": spread([r["check_set"][k] for r in final]) for k in final[0]["check_set"]},
-        }
+        models = {seed: Path(tmp) / chosen / str(seed) / "model" for seed in seeds}
+        results["chosen_scores"] = score(models, tokenizer, splits, check)
     results["data"] = {name: len(split) for name, split in splits.items()} | {"check_set": len(check)}
     results["measured"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     return results
+
+
+def rescore(record: dict[str, Any]) -> dict[str, Any]:
+    """Train the chosen recipe again on the record's seeds and score the test split and the check set
+    (after the check set changed). Training on the CPU is deterministic: each run must reproduce the
+    validation accuracy the search recorded, or the record no longer describes this code and data."""
+    tokenizer, splits, tokenized, check = _inputs()
+    chosen = record["candidates"][record["chosen"]]
+    recipe, recorded = {**record["base"], **chosen["changes"]}, {r["seed"]: r for r in chosen["runs"]}
+    with tempfile.TemporaryDirectory() as tmp:
+        models = {}
+        for seed in record["seeds"]:
+            run = train_one(recipe, seed, tokenized, tokenizer, Path(tmp) / str(seed))
+            print(f"{record['chosen']}, seed {seed}: {run}", flush=True)
+            if run["validation"] != recorded[seed]["validation"]:
+                raise CourseError(
+                    f"seed {seed}: validation {run['validation']} is not the recorded {recorded[seed]['validation']}; "
+                    "the record no longer describes this training: run `make recipes`."
+                )
+            models[seed] = Path(tmp) / str(seed) / "model"
+        record["chosen_scores"] = score(models, tokenizer, splits, check)
+    record["data"]["check_set"] = len(check)
+    record["rescored"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    return record
 
 
 def search_seeds(record: dict[str, Any]) -> list[int]:
@@ -210,8 +246,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
     parser.add_argument("--candidates", nargs="+", default=list(CANDIDATES), choices=list(CANDIDATES))
     parser.add_argument("--search-seeds", type=int, default=2, help="seeds every candidate is trained on")
+    parser.add_argument(
+        "--rescore", action="store_true", help="keep the choice; retrain the chosen recipe and score test and check set"
+    )
     args = parser.parse_args(argv)
-    results = search(args.candidates, args.seeds, args.search_seeds)
+    try:
+        results = rescore(load()) if args.rescore else search(args.candidates, args.seeds, args.search_seeds)
+    except CourseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     OUT.parent.mkdir(exist_ok=True)
     OUT.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps({k: results[k] for k in ("chosen", "chosen_scores")}, indent=2))

@@ -37,6 +37,37 @@ def test_search_chooses_on_validation_and_scores_only_the_chosen_recipe(monkeypa
     assert recipe_search.on_search_seeds(results, "no label smoothing", "accuracy")["mean"] == pytest.approx(0.8315)
 
 
+def test_rescore_retrains_the_chosen_recipe_and_refuses_a_record_it_cannot_reproduce(monkeypatch):
+    record = {
+        "seeds": [1, 2],
+        "base": {"num_train_epochs": 3},
+        "chosen": "4 epochs",
+        "data": {"check_set": 0},
+        "candidates": {
+            "4 epochs": {
+                "changes": {"num_train_epochs": 4},
+                "runs": [{"seed": s, "validation": {"accuracy": 0.8, "f1": 0.8}} for s in (1, 2)],
+            }
+        },
+    }
+    trained = []
+
+    def fake_train(recipe, seed, tokenized, tokenizer, folder):
+        trained.append((recipe["num_train_epochs"], seed))
+        return {"seed": seed, "validation": {"accuracy": 0.8, "f1": 0.8 if seed == 1 or not drift else 0.7}}
+
+    monkeypatch.setattr(recipe_search, "train_one", fake_train)
+    monkeypatch.setattr(recipe_search, "predict", lambda folder, tokenizer, pairs: list(pairs["label"]))
+    drift = False
+    rescored = recipe_search.rescore(record)
+    assert trained == [(4, 1), (4, 2)]  # the chosen recipe, on every seed of the record
+    assert rescored["chosen_scores"]["check_accuracy"]["mean"] == 1.0
+    assert rescored["data"]["check_set"] == len(data.paraphrase_check()) and "rescored" in rescored
+    drift = True  # a run that does not reproduce its recorded validation score
+    with pytest.raises(recipe_search.CourseError, match="seed 2: validation .* is not the recorded"):
+        recipe_search.rescore(record)
+
+
 def test_committed_record_matches_the_data_and_the_chapter_defaults():
     record = recipe_search.load()
     sizes = {name: len(split) for name, split in data.paraphrase().items()}
