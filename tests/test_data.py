@@ -92,6 +92,20 @@ def test_paraphrase_check_set_is_separate_balanced_and_short():
     assert words[len(words) // 2] <= 14  # short everyday sentences
 
 
+def test_no_check_set_sentence_is_a_training_sentence_with_a_word_changed():
+    """Near copies count too: a check-set sentence sharing over 70% of its words (Jaccard) with a
+    course sentence would test memory, not generalisation (16 such pairs were dropped when it was made)."""
+    course = [set(normalize(r[c]).split()) for r in data.paraphrase_rows() for c in ("sentence1", "sentence2")]
+    check = data.paraphrase_check()
+    near = [
+        s
+        for c in ("sentence1", "sentence2")
+        for s in check[c]
+        if max(len(w & t) / len(w | t) for w in [set(normalize(s).split())] for t in course) > 0.7
+    ]
+    assert not near, near
+
+
 def test_no_identical_pairs_and_no_duplicates_across_splits(para):
     seen: dict[str, str] = {}
     for name, split in para.items():
