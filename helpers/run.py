@@ -291,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         if record["status"] != "ok":
             print(record["error"], file=sys.stderr, flush=True)
         records.append(record)
-    records.sort(key=lambda r: [p.name for p in paths].index(r["notebook"]))
+    asked = {path.name: i for i, path in enumerate(paths)}
+    records.sort(key=lambda r: asked[r["notebook"]])  # the report in the order asked for, however they finished
     report = write_report(records, args.record_as or args.profile, COMMITTED_REPORTS if args.inplace else REPORTS)
     failed = [r["notebook"] for r in records if r["status"] != "ok"]
     print(f"report: {report}; {len(records) - len(failed)} ok, {len(failed)} failed")

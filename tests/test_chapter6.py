@@ -173,8 +173,9 @@ def environment() -> dict[str, str]:
 
 def test_the_scripts_defaults_are_the_chapters_recipe():
     """Run alone (`python train_accelerate.py`), the script trains the chapter's recipe: its defaults
-    are the notebook's parameters, so the notebook's one-process run of the script, which passes
-    these same values, is also the proof that the defaults learn (checked above, re-run by nbval)."""
+    are the notebook's parameters, the recipe that the loop of section 2 and the script's 2-process
+    run train in the notebook, so their results are the proof that the defaults learn (checked above,
+    re-run by nbval)."""
     import ast
 
     tree = ast.parse(script_source())
